@@ -1,0 +1,1 @@
+"""Trainer-side client of the verireward HTTP contract. Imports nothing from service/ or verifiers/."""

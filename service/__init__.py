@@ -1,0 +1,1 @@
+"""HTTP boundary of verireward: FastAPI app, pydantic schemas, settings, auth, limits, metrics."""

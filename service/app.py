@@ -1,0 +1,78 @@
+"""Builds the FastAPI app; nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from service import health, routes
+from service.body_limit import BodyLimitMiddleware
+from service.metrics import MetricsMiddleware, ServiceMetrics
+from service.schemas import ScoreRequest
+from service.settings import Settings
+from verifiers import EngineLimits, ScoringEngine, VerifierRegistry, WorkerPool, load_registry
+
+log = logging.getLogger("verireward")
+
+
+def create_app(settings: Settings | None = None, registry: VerifierRegistry | None = None) -> FastAPI:
+    """The service. ``registry`` defaults to the installed entry points, loaded at start-up."""
+    metrics = ServiceMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings or Settings()
+        app.state.engine = build_engine(app.state.settings, registry, metrics)
+        unavailable = app.state.engine.registry.unavailable()
+        for name, reason in unavailable.items():
+            log.warning("verifier %s unavailable: %s", name, reason)
+        try:
+            yield
+        finally:
+            if app.state.engine.pool is not None:
+                app.state.engine.pool.close()
+
+    app = FastAPI(title="verireward", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings or Settings()
+    app.state.metrics = metrics
+    app.include_router(health.open_router)
+    app.include_router(health.router)
+    app.include_router(routes.router)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=app.state.settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def build_engine(
+    settings: Settings, registry: VerifierRegistry | None, metrics: ServiceMetrics | None = None
+) -> ScoringEngine:
+    registry = registry if registry is not None else load_registry()
+    needs_pool = any(v.execution == "process" for v in registry.values())
+    pool = (
+        WorkerPool(settings.verifier_processes, settings.verifier_memory_mb) if needs_pool else None
+    )
+    limits = EngineLimits(
+        max_completion_chars=settings.max_completion_chars,
+        default_timeout_s=settings.verifier_timeout_s,
+        cache_size=settings.cache_size,
+    )
+    observe = metrics.observe_verdict if metrics else None
+    return ScoringEngine(registry, pool, limits, observe)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    # /score validates its body by hand (see routes.score); publish the model it validates.
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        body = ScoreRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(body.pop("$defs", {}))
+        components["ScoreRequest"] = body
+        app.openapi_schema = schema
+    return app.openapi_schema

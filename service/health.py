@@ -1,0 +1,40 @@
+"""Liveness, readiness and metrics endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from service.auth import ApiKeyDep
+
+open_router = APIRouter()
+router = APIRouter(dependencies=[ApiKeyDep])
+
+
+@open_router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the event loop answers. Never touches verifiers or workers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """Ready once verifiers are loaded and worker pools are up; lists unavailable verifiers."""
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    body: dict[str, Any] = {
+        "status": "ready",
+        "verifiers": sorted(engine.registry),
+        "unavailable": engine.registry.unavailable(),
+        "worker_processes": engine.pool.workers if engine.pool else 0,
+    }
+    return JSONResponse(body)
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

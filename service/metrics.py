@@ -1,0 +1,66 @@
+"""Prometheus metrics of one app instance (its own registry, so tests can build many apps)."""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from verifiers import Status
+
+_LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class ServiceMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "verireward_requests", "HTTP requests", ["route", "status"], registry=self.registry
+        )
+        self.request_seconds = Histogram(
+            "verireward_request_seconds", "HTTP request latency", ["route"],
+            buckets=_LATENCY_BUCKETS, registry=self.registry,
+        )
+        self.items = Counter(
+            "verireward_items", "verifier checks by outcome", ["verifier", "outcome"],
+            registry=self.registry,
+        )
+        self.verifier_seconds = Histogram(
+            "verireward_verifier_seconds", "time of one verifier check", ["verifier"],
+            buckets=_LATENCY_BUCKETS, registry=self.registry,
+        )
+
+    def observe_verdict(self, verifier: str, status: Status, reason: str, seconds: float) -> None:
+        self.items.labels(verifier, status.value).inc()
+        self.verifier_seconds.labels(verifier).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request by route template (not raw path: bounded labels)."""
+
+    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001 - ASGI app
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI signature
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status_code = 500
+        start = time.perf_counter()
+
+        async def capture(message) -> None:  # noqa: ANN001
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(route, str(status_code)).inc()
+            self.metrics.request_seconds.labels(route).observe(time.perf_counter() - start)

@@ -1,0 +1,74 @@
+"""The public JSON contract of ``POST /score`` (field names are fixed; extend, never rename)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from verifiers import Item
+
+
+class ScoreItem(BaseModel):
+    """One completion. Unknown fields are kept and handed to verifiers (``group``...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | int | None = None
+    prompt: str | None = None
+    completion: str
+    answer: str | None = Field(None, description="reference final answer (math)")
+    tests: Any = Field(None, description="test cases (code)")
+    language: str | None = Field(None, description="ISO 639-1 target language of the reasoning")
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _numbers_are_answers(cls, value: Any) -> Any:
+        # Datasets often store numeric answers as JSON numbers (GSM8K's 72).
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def to_item(self) -> Item:
+        return Item(
+            completion=self.completion,
+            id=self.id,
+            prompt=self.prompt,
+            answer=self.answer,
+            tests=self.tests,
+            language=self.language,
+            extra=self.model_extra or {},
+        )
+
+
+class RewardSpecIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, float] | None = Field(
+        None, description="verifier -> weight (>= 0); absent: the documented defaults"
+    )
+    params: dict[str, dict[str, Any]] | None = Field(None, description="verifier -> params")
+
+
+class ScoreRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ScoreItem]
+    reward: RewardSpecIn | None = None
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+class ScoreResult(BaseModel):
+    id: str | int | None
+    reward: float | None = Field(description="weighted sum of scores; null: mask this item")
+    scores: dict[str, float]
+    error: ErrorOut | None
+    details: dict[str, Any] | None = None
+
+
+class ScoreResponse(BaseModel):
+    results: list[ScoreResult]

@@ -1,0 +1,30 @@
+"""Every knob of the service, read from ``VERIREWARD_*`` environment variables (or ``.env``)."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VERIREWARD_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, description="uvicorn worker processes")
+    api_key: SecretStr | None = Field(None, description="bearer token; unset = no auth")
+
+    max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="413 above this")
+    max_items: int = Field(16_384, ge=1, description="items per request; 413 above this")
+    max_completion_chars: int = Field(
+        200_000, ge=1, description="longer completions score 0 with reason too_long"
+    )
+
+    verifier_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="math/code worker pool"
+    )
+    verifier_memory_mb: int = Field(1024, ge=64, description="address-space cap per worker")
+    verifier_timeout_s: float = Field(5.0, gt=0, description="default per-item deadline")
+    cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")

@@ -1,0 +1,201 @@
+"""The one place where a batch is fanned out to verifiers, deduplicated, timed and collected.
+
+For every item the engine decides the weights, runs each verifier (inline ones in a thread,
+``process`` ones in the worker pool, with a deadline), and folds the verdicts into a result:
+``reward`` is the weighted sum of scores, or ``None`` with a typed error when any verifier could
+not judge the item for reasons that are not the completion's fault. Results come back in input
+order, one per item, whatever happens to the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifiers.protocol import Item, Status, Verdict, Verifier
+from verifiers.registry import VerifierRegistry
+from verifiers.reward_spec import RewardSpec
+from verifiers.worker_pool import WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class ItemResult:
+    id: Any
+    reward: float | None
+    scores: dict[str, float]
+    error: ItemError | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    max_completion_chars: int = 200_000
+    default_timeout_s: float = 5.0
+    cache_size: int = 65_536
+
+
+# Observes (verifier, status, reason, seconds) for metrics without the engine knowing Prometheus.
+VerdictObserver = Callable[[str, Status, str, float], None]
+
+
+@dataclass(slots=True)
+class _Task:
+    verifier: Verifier
+    item: Item
+    params: Any
+    cache_key: Hashable | None
+    slots: list[int]  # indexes of the items sharing this check
+
+
+class ScoringEngine:
+    """Scores batches against a registry. Create once per process; safe for concurrent batches."""
+
+    def __init__(
+        self,
+        registry: VerifierRegistry,
+        pool: WorkerPool | None = None,
+        limits: EngineLimits | None = None,
+        observe: VerdictObserver | None = None,
+    ) -> None:
+        self.registry = registry
+        self.pool = pool
+        self.limits = limits or EngineLimits()
+        self._observe = observe
+        self._cache: OrderedDict[Hashable, Verdict] = OrderedDict()
+
+    async def score(self, items: Sequence[Item], spec: RewardSpec) -> list[ItemResult]:
+        verdicts: list[dict[str, Verdict]] = [{} for _ in items]
+        weights = [spec.weights_for(item) for item in items]
+        tasks = self._plan(items, spec, weights, verdicts)
+        inline = [t for t in tasks if t.verifier.execution == "inline"]
+        remote = [t for t in tasks if t.verifier.execution == "process"]
+        outcomes = await asyncio.gather(
+            asyncio.to_thread(self._run_inline, inline),
+            *(self._run_remote(t) for t in remote),
+        )
+        for task, verdict in zip(inline + remote, outcomes[0] + list(outcomes[1:]), strict=True):
+            for slot in task.slots:
+                verdicts[slot][task.verifier.name] = verdict
+        return [_combine(item, w, v) for item, w, v in zip(items, weights, verdicts, strict=True)]
+
+    def _plan(
+        self,
+        items: Sequence[Item],
+        spec: RewardSpec,
+        weights: list[dict[str, float]],
+        verdicts: list[dict[str, Verdict]],
+    ) -> list[_Task]:
+        """Fill what needs no check; return one task per distinct check still to run."""
+        tasks: list[_Task] = []
+        by_key: dict[Hashable, _Task] = {}
+        unavailable = self.registry.unavailable()
+        for index, item in enumerate(items):
+            too_long = len(item.completion) > self.limits.max_completion_chars
+            for name in weights[index]:
+                verifier = self.registry.get(name)
+                if verifier is None or name in unavailable:
+                    reason = unavailable.get(name, "not installed")
+                    verdicts[index][name] = Verdict.error(
+                        "verifier_unavailable", f"verifier {name!r} is unavailable: {reason}"
+                    )
+                    continue
+                if too_long:
+                    verdicts[index][name] = Verdict.failed(
+                        "too_long", limit_chars=self.limits.max_completion_chars
+                    )
+                    continue
+                params = spec.params_for(name, verifier.Params)
+                key = _cache_key(verifier, item, params)
+                if key is not None and key in self._cache:
+                    self._cache.move_to_end(key)
+                    verdicts[index][name] = self._cache[key]
+                elif key is not None and key in by_key:
+                    by_key[key].slots.append(index)
+                else:
+                    task = _Task(verifier, item, params, key, [index])
+                    tasks.append(task)
+                    if key is not None:
+                        by_key[key] = task
+        return tasks
+
+    def _run_inline(self, tasks: list[_Task]) -> list[Verdict]:
+        return [self._remember(t, self._timed(t, _call_verify)) for t in tasks]
+
+    async def _run_remote(self, task: _Task) -> Verdict:
+        if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
+            return (await asyncio.to_thread(self._run_inline, [task]))[0]
+        timeout = float(getattr(task.params, "timeout_s", self.limits.default_timeout_s))
+        start = time.perf_counter()
+        verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
+        self._report(task, verdict, time.perf_counter() - start)
+        return self._remember(task, verdict)
+
+    def _timed(self, task: _Task, run: Callable[[_Task], Verdict]) -> Verdict:
+        start = time.perf_counter()
+        verdict = run(task)
+        self._report(task, verdict, time.perf_counter() - start)
+        return verdict
+
+    def _report(self, task: _Task, verdict: Verdict, seconds: float) -> None:
+        if self._observe is not None:
+            self._observe(task.verifier.name, verdict.status, verdict.reason, seconds)
+
+    def _remember(self, task: _Task, verdict: Verdict) -> Verdict:
+        # Errors are not the completion's doing and may be transient: never cache them.
+        if task.cache_key is not None and verdict.status is not Status.ERROR:
+            self._cache[task.cache_key] = verdict
+            if len(self._cache) > self.limits.cache_size:
+                self._cache.popitem(last=False)
+        return verdict
+
+
+def _cache_key(verifier: Verifier, item: Item, params: Any) -> Hashable | None:
+    hook = getattr(verifier, "cache_key", None)
+    if hook is None:
+        return None
+    try:
+        key = hook(item, params)
+    except Exception:
+        log.exception("cache_key of %s failed; checking without dedupe", verifier.name)
+        return None
+    return None if key is None else (verifier.name, repr(params), key)
+
+
+def _call_verify(task: _Task) -> Verdict:
+    try:
+        verdict = task.verifier.verify(task.item, task.params)
+    except Exception as exc:
+        log.exception("verifier %s raised", task.verifier.name)
+        return Verdict.error("internal_error", f"verifier {task.verifier.name!r} raised {exc!r}")
+    if not isinstance(verdict, Verdict):
+        return Verdict.error("internal_error", f"{task.verifier.name!r} returned no Verdict")
+    return verdict
+
+
+def _combine(item: Item, weights: dict[str, float], verdicts: dict[str, Verdict]) -> ItemResult:
+    scores: dict[str, float] = {}
+    details: dict[str, Any] = {}
+    error: ItemError | None = None
+    for name, verdict in verdicts.items():
+        details[name] = {"status": verdict.status.value, "reason": verdict.reason, **verdict.details}
+        if verdict.status is Status.ERROR:
+            error = error or ItemError(verdict.code or "verifier_error", verdict.reason)
+        else:
+            scores[name] = verdict.score
+    if error is not None:
+        return ItemResult(item.id, None, scores, error, details)
+    reward = sum(weights[name] * score for name, score in scores.items())
+    return ItemResult(item.id, reward, scores, None, details)
