@@ -1,1 +1,4 @@
-"""Trainer-side client of the verireward HTTP contract. Imports nothing from service/ or verifiers/."""
+"""Trainer-side client of the verireward HTTP contract.
+
+Imports nothing from service/ or verifiers/: it speaks only HTTP, like any trainer.
+"""

@@ -20,7 +20,9 @@ from verifiers import EngineLimits, ScoringEngine, VerifierRegistry, WorkerPool,
 log = logging.getLogger("verireward")
 
 
-def create_app(settings: Settings | None = None, registry: VerifierRegistry | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, registry: VerifierRegistry | None = None
+) -> FastAPI:
     """The service. ``registry`` defaults to the installed entry points, loaded at start-up."""
     metrics = ServiceMetrics()
 

@@ -40,8 +40,15 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"detail": [{"loc": ["body"], "msg": f"body exceeds {self.max_body_bytes} bytes",
-                         "type": "body_too_large"}]},
+            {
+                "detail": [
+                    {
+                        "loc": ["body"],
+                        "msg": f"body exceeds {self.max_body_bytes} bytes",
+                        "type": "body_too_large",
+                    }
+                ]
+            },
             status_code=413,
         )
         await response(scope, receive, send)

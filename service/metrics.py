@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from verifiers import Status
 
@@ -18,16 +19,24 @@ class ServiceMetrics:
             "verireward_requests", "HTTP requests", ["route", "status"], registry=self.registry
         )
         self.request_seconds = Histogram(
-            "verireward_request_seconds", "HTTP request latency", ["route"],
-            buckets=_LATENCY_BUCKETS, registry=self.registry,
+            "verireward_request_seconds",
+            "HTTP request latency",
+            ["route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.items = Counter(
-            "verireward_items", "verifier checks by outcome", ["verifier", "outcome"],
+            "verireward_items",
+            "verifier checks by outcome",
+            ["verifier", "outcome"],
             registry=self.registry,
         )
         self.verifier_seconds = Histogram(
-            "verireward_verifier_seconds", "time of one verifier check", ["verifier"],
-            buckets=_LATENCY_BUCKETS, registry=self.registry,
+            "verireward_verifier_seconds",
+            "time of one verifier check",
+            ["verifier"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
 
     def observe_verdict(self, verifier: str, status: Status, reason: str, seconds: float) -> None:
@@ -41,18 +50,18 @@ class ServiceMetrics:
 class MetricsMiddleware:
     """Counts and times every HTTP request by route template (not raw path: bounded labels)."""
 
-    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001 - ASGI app
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI signature
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         status_code = 500
         start = time.perf_counter()
 
-        async def capture(message) -> None:  # noqa: ANN001
+        async def capture(message: Message) -> None:
             nonlocal status_code
             if message["type"] == "http.response.start":
                 status_code = message["status"]

@@ -190,7 +190,11 @@ def _combine(item: Item, weights: dict[str, float], verdicts: dict[str, Verdict]
     details: dict[str, Any] = {}
     error: ItemError | None = None
     for name, verdict in verdicts.items():
-        details[name] = {"status": verdict.status.value, "reason": verdict.reason, **verdict.details}
+        details[name] = {
+            "status": verdict.status.value,
+            "reason": verdict.reason,
+            **verdict.details,
+        }
         if verdict.status is Status.ERROR:
             error = error or ItemError(verdict.code or "verifier_error", verdict.reason)
         else:

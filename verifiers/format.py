@@ -1,4 +1,4 @@
-"""``format``: does the completion follow the R1 template ``<think>...</think><answer>...</answer>``?
+"""``format``: does a completion follow the R1 template ``<think>..</think><answer>..</answer>``?
 
 Modes:
 

@@ -56,9 +56,11 @@ def _check(key: str, hint: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise ParamError(key, f"{key} must be a list")
         (inner, *_) = get_args(hint) or (Any,)
-        return tuple(_check(key, inner, v) for v in value) if origin is tuple else [
-            _check(key, inner, v) for v in value
-        ]
+        return (
+            tuple(_check(key, inner, v) for v in value)
+            if origin is tuple
+            else [_check(key, inner, v) for v in value]
+        )
     if origin is dict:
         if not isinstance(value, dict):
             raise ParamError(key, f"{key} must be an object")

@@ -1,0 +1,77 @@
+"""Real uvicorn on a free loopback port, in a subprocess, spoken to with httpx."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+R1 = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_MAX_ITEMS": "50000"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("server did not become ready in 30 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_scores_batches_over_http(server: str) -> None:
+    items = [{"id": i, "completion": R1 if i % 2 else "no tags"} for i in range(2_000)]
+    with httpx.Client(base_url=server, timeout=30) as client:
+        results = client.post("/score", json={"items": items}).json()["results"]
+        assert [r["id"] for r in results] == list(range(2_000))
+        assert all(r["reward"] == pytest.approx(0.1) for r in results[1::2])
+        assert {r["reward"] for r in results[::2]} == {0.0}
+        malformed = client.post("/score", content=b"{nope", headers={"content-type": "x"})
+        assert malformed.status_code == 400
+        assert client.get("/healthz").json() == {"status": "ok"}
+        assert "verireward_items_total" in client.get("/metrics").text
+
+
+def test_concurrent_batches_all_answered(server: str) -> None:
+    import asyncio
+
+    async def run() -> list[int]:
+        async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+            bodies = [{"items": [{"id": f"{b}-{i}", "completion": R1} for i in range(50)]}
+                      for b in range(20)]
+            responses = await asyncio.gather(*(client.post("/score", json=b) for b in bodies))
+            for b, response in enumerate(responses):
+                ids = [r["id"] for r in response.json()["results"]]
+                assert ids == [f"{b}-{i}" for i in range(50)]
+            return [r.status_code for r in responses]
+
+    assert set(asyncio.run(run())) == {200}
