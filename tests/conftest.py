@@ -14,9 +14,7 @@ from verifiers.format import FormatVerifier
 
 @pytest.fixture
 def fake_registry() -> VerifierRegistry:
-    return VerifierRegistry(
-        [FormatVerifier(), EchoVerifier(), BrokenVerifier(), OfflineVerifier()]
-    )
+    return VerifierRegistry([FormatVerifier(), EchoVerifier(), BrokenVerifier(), OfflineVerifier()])
 
 
 @pytest.fixture

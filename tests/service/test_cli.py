@@ -15,9 +15,20 @@ def run_score(tmp_path: Path, lines: list[str], *extra: str) -> tuple[list[dict]
     source.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "score", str(source), "-o", str(out),
-         "--no-progress", *extra],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "score",
+            str(source),
+            "-o",
+            str(out),
+            "--no-progress",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [json.loads(line) for line in out.read_text().splitlines()], done.stderr
 
@@ -50,8 +61,18 @@ def test_bad_reward_spec_exits_2(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text("{}\n")
     done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "score", str(source), "-o", "-",
-         "--reward", '{"weights": {"nope": 1}}'],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "score",
+            str(source),
+            "-o",
+            "-",
+            "--reward",
+            '{"weights": {"nope": 1}}',
+        ],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2 and "nope" in done.stderr

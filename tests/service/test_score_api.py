@@ -12,8 +12,13 @@ R1 = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
 
 
 def test_contract_fields_and_order(client: TestClient) -> None:
-    body = {"items": [{"id": "a", "completion": R1}, {"id": 7, "completion": "<answer>14</answer>"},
-                      {"completion": R1}]}
+    body = {
+        "items": [
+            {"id": "a", "completion": R1},
+            {"id": 7, "completion": "<answer>14</answer>"},
+            {"completion": R1},
+        ]
+    }
     response = client.post("/score", json=body)
     assert response.status_code == 200
     results = response.json()["results"]
@@ -34,7 +39,10 @@ def test_empty_items_is_an_empty_list(client: TestClient) -> None:
 def test_explicit_weights_and_params(fake_client: TestClient) -> None:
     body = {
         "items": [{"completion": "yes"}, {"completion": R1.replace("> <", "><")}],
-        "reward": {"weights": {"echo": 1.0, "format": 0.5}, "params": {"format": {"mode": "strict"}}},
+        "reward": {
+            "weights": {"echo": 1.0, "format": 0.5},
+            "params": {"format": {"mode": "strict"}},
+        },
     }
     results = fake_client.post("/score", json=body).json()["results"]
     assert [r["reward"] for r in results] == [1.0, 0.0]
@@ -49,8 +57,10 @@ def test_null_reward_with_typed_error(fake_client: TestClient) -> None:
 
 
 def test_numeric_answers_and_extra_item_fields_are_accepted(fake_client: TestClient) -> None:
-    body = {"items": [{"completion": "yes", "answer": 72, "group": "g1"}],
-            "reward": {"weights": {"echo": 1.0}}}
+    body = {
+        "items": [{"completion": "yes", "answer": 72, "group": "g1"}],
+        "reward": {"weights": {"echo": 1.0}},
+    }
     assert fake_client.post("/score", json=body).json()["results"][0]["reward"] == 1.0
 
 

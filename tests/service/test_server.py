@@ -29,7 +29,9 @@ def server() -> Iterator[str]:
     env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_MAX_ITEMS": "50000"}
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -66,8 +68,10 @@ def test_concurrent_batches_all_answered(server: str) -> None:
 
     async def run() -> list[int]:
         async with httpx.AsyncClient(base_url=server, timeout=30) as client:
-            bodies = [{"items": [{"id": f"{b}-{i}", "completion": R1} for i in range(50)]}
-                      for b in range(20)]
+            bodies = [
+                {"items": [{"id": f"{b}-{i}", "completion": R1} for i in range(50)]}
+                for b in range(20)
+            ]
             responses = await asyncio.gather(*(client.post("/score", json=b) for b in bodies))
             for b, response in enumerate(responses):
                 ids = [r["id"] for r in response.json()["results"]]

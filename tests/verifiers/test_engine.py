@@ -11,18 +11,18 @@ from tests.fakes import EchoVerifier, SleepVerifier
 from verifiers import (
     EngineLimits,
     Item,
+    ItemResult,
     RewardSpec,
     ScoringEngine,
     VerifierRegistry,
     WorkerPool,
     build_spec,
 )
-from verifiers.format import FormatVerifier
 
 GOOD = "<think>2+2=4</think><answer>4</answer>"
 
 
-def score(engine: ScoringEngine, items: list[Item], **spec: object):  # noqa: ANN201
+def score(engine: ScoringEngine, items: list[Item], **spec: object) -> list[ItemResult]:
     built = build_spec(engine.registry, **spec)  # type: ignore[arg-type]
     return asyncio.run(engine.score(items, built))
 
@@ -45,7 +45,9 @@ def test_defaults_follow_item_fields(engine: ScoringEngine) -> None:
     spec = RewardSpec()
     assert spec.weights_for(Item("x")) == {"format": 0.1}
     assert spec.weights_for(Item("x", answer="4", language="en")) == {
-        "math": 1.0, "format": 0.1, "language": 0.2,
+        "math": 1.0,
+        "format": 0.1,
+        "language": 0.2,
     }
     assert spec.weights_for(Item("x", tests={"cases": []})) == {"code": 1.0, "format": 0.1}
     (result,) = score(engine, [Item(GOOD)])
@@ -117,4 +119,3 @@ def test_worker_deadline_crash_and_memory_cap() -> None:
         assert again.reward == 1.0
     finally:
         pool.close()
-

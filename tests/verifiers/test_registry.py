@@ -67,7 +67,7 @@ def test_invalid_plugins_stop_startup(plugin: object, message: str) -> None:
         VerifierRegistry([plugin])  # type: ignore[list-item]
 
 
-PLUGIN_MODULE = '''
+PLUGIN_MODULE = """
 from dataclasses import dataclass
 from verifiers import Item, Verdict
 
@@ -85,7 +85,7 @@ class ShoutVerifier:
         letters = [c for c in item.completion if c.isalpha()]
         ratio = sum(c.isupper() for c in letters) / max(1, len(letters))
         return Verdict.of(ratio >= params.min_ratio, "upper_ratio", ratio=ratio)
-'''
+"""
 
 PLUGIN_PYPROJECT = """
 [build-system]
@@ -109,8 +109,19 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (source / "verireward_shout.py").write_text(textwrap.dedent(PLUGIN_MODULE))
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--target", str(target), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
         check=True,
     )
     monkeypatch.syspath_prepend(str(target))

@@ -23,8 +23,11 @@ from verifiers.params import params_schema
         (None, {"nope": {}}, ("reward", "params", "nope")),
         (None, {"format": {"mode": "loose"}}, ("reward", "params", "format", "mode")),
         (None, {"format": {"strict": True}}, ("reward", "params", "format", "strict")),
-        (None, {"format": {"think_prefilled": "yes"}},
-         ("reward", "params", "format", "think_prefilled")),
+        (
+            None,
+            {"format": {"think_prefilled": "yes"}},
+            ("reward", "params", "format", "think_prefilled"),
+        ),
         (None, {"echo": {"expected": 3}}, ("reward", "params", "echo", "expected")),
     ],
 )
