@@ -64,7 +64,7 @@ def build_engine(
         default_timeout_s=settings.verifier_timeout_s,
         cache_size=settings.cache_size,
     )
-    observe = metrics.observe_verdict if metrics else None
+    observe = metrics.observe_verdicts if metrics else None
     return ScoringEngine(registry, pool, limits, observe)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -39,9 +40,13 @@ class ServiceMetrics:
             registry=self.registry,
         )
 
-    def observe_verdict(self, verifier: str, status: Status, reason: str, seconds: float) -> None:
-        self.items.labels(verifier, status.value).inc()
-        self.verifier_seconds.labels(verifier).observe(seconds)
+    def observe_verdicts(self, verifier: str, outcomes: list[tuple[Status, float]]) -> None:
+        counts = collections.Counter(status for status, _ in outcomes)
+        for status, count in counts.items():
+            self.items.labels(verifier, status.value).inc(count)
+        histogram = self.verifier_seconds.labels(verifier)
+        for _, seconds in outcomes:
+            histogram.observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

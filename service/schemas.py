@@ -30,14 +30,15 @@ class ScoreItem(BaseModel):
         return value
 
     def to_item(self) -> Item:
+        # Positional and through __pydantic_extra__: this runs once per item of every batch.
         return Item(
-            completion=self.completion,
-            id=self.id,
-            prompt=self.prompt,
-            answer=self.answer,
-            tests=self.tests,
-            language=self.language,
-            extra=self.model_extra or {},
+            self.completion,
+            self.id,
+            self.prompt,
+            self.answer,
+            self.tests,
+            self.language,
+            self.__pydantic_extra__ or {},
         )
 
 

@@ -47,8 +47,9 @@ class EngineLimits:
     cache_size: int = 65_536
 
 
-# Observes (verifier, status, reason, seconds) for metrics without the engine knowing Prometheus.
-VerdictObserver = Callable[[str, Status, str, float], None]
+# Receives (verifier, [(status, seconds), ...]) after each run, for metrics, in batches: a
+# per-check call into Prometheus costs more than a format check.
+VerdictObserver = Callable[[str, list[tuple[Status, float]]], None]
 
 
 @dataclass(slots=True)
@@ -89,7 +90,11 @@ class ScoringEngine:
         for task, verdict in zip(inline + remote, outcomes[0] + list(outcomes[1:]), strict=True):
             for slot in task.slots:
                 verdicts[slot][task.verifier.name] = verdict
-        return [_combine(item, w, v) for item, w, v in zip(items, weights, verdicts, strict=True)]
+        described: dict[int, dict[str, Any]] = {}  # one details dict per distinct verdict
+        return [
+            _combine(item, w, v, described)
+            for item, w, v in zip(items, weights, verdicts, strict=True)
+        ]
 
     def _plan(
         self,
@@ -102,8 +107,10 @@ class ScoringEngine:
         tasks: list[_Task] = []
         by_key: dict[Hashable, _Task] = {}
         unavailable = self.registry.unavailable()
+        params_of: dict[str, Any] = {}
+        limit = self.limits.max_completion_chars
         for index, item in enumerate(items):
-            too_long = len(item.completion) > self.limits.max_completion_chars
+            too_long = len(item.completion) > limit
             for name in weights[index]:
                 verifier = self.registry.get(name)
                 if verifier is None or name in unavailable:
@@ -113,26 +120,37 @@ class ScoringEngine:
                     )
                     continue
                 if too_long:
-                    verdicts[index][name] = Verdict.failed(
-                        "too_long", limit_chars=self.limits.max_completion_chars
-                    )
+                    verdicts[index][name] = Verdict.failed("too_long", limit_chars=limit)
                     continue
-                params = spec.params_for(name, verifier.Params)
+                if name not in params_of:
+                    params_of[name] = spec.params_for(name, verifier.Params)
+                params = params_of[name]
                 key = _cache_key(verifier, item, params)
-                if key is not None and key in self._cache:
+                if key is None:
+                    tasks.append(_Task(verifier, item, params, None, [index]))
+                elif key in self._cache:
                     self._cache.move_to_end(key)
                     verdicts[index][name] = self._cache[key]
-                elif key is not None and key in by_key:
+                elif key in by_key:
                     by_key[key].slots.append(index)
                 else:
-                    task = _Task(verifier, item, params, key, [index])
-                    tasks.append(task)
-                    if key is not None:
-                        by_key[key] = task
+                    by_key[key] = _Task(verifier, item, params, key, [index])
+                    tasks.append(by_key[key])
         return tasks
 
     def _run_inline(self, tasks: list[_Task]) -> list[Verdict]:
-        return [self._remember(t, self._timed(t, _call_verify)) for t in tasks]
+        verdicts = []
+        observed: dict[str, list[tuple[Status, float]]] = {}
+        clock = time.perf_counter
+        for task in tasks:
+            start = clock()
+            verdict = _call_verify(task)
+            observed.setdefault(task.verifier.name, []).append((verdict.status, clock() - start))
+            verdicts.append(self._remember(task, verdict))
+        if self._observe is not None:
+            for name, outcomes in observed.items():
+                self._observe(name, outcomes)
+        return verdicts
 
     async def _run_remote(self, task: _Task) -> Verdict:
         if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
@@ -140,18 +158,9 @@ class ScoringEngine:
         timeout = float(getattr(task.params, "timeout_s", self.limits.default_timeout_s))
         start = time.perf_counter()
         verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
-        self._report(task, verdict, time.perf_counter() - start)
-        return self._remember(task, verdict)
-
-    def _timed(self, task: _Task, run: Callable[[_Task], Verdict]) -> Verdict:
-        start = time.perf_counter()
-        verdict = run(task)
-        self._report(task, verdict, time.perf_counter() - start)
-        return verdict
-
-    def _report(self, task: _Task, verdict: Verdict, seconds: float) -> None:
         if self._observe is not None:
-            self._observe(task.verifier.name, verdict.status, verdict.reason, seconds)
+            self._observe(task.verifier.name, [(verdict.status, time.perf_counter() - start)])
+        return self._remember(task, verdict)
 
     def _remember(self, task: _Task, verdict: Verdict) -> Verdict:
         # Errors are not the completion's doing and may be transient: never cache them.
@@ -185,21 +194,25 @@ def _call_verify(task: _Task) -> Verdict:
     return verdict
 
 
-def _combine(item: Item, weights: dict[str, float], verdicts: dict[str, Verdict]) -> ItemResult:
+def _combine(
+    item: Item,
+    weights: dict[str, float],
+    verdicts: dict[str, Verdict],
+    described: dict[int, dict[str, Any]],
+) -> ItemResult:
     scores: dict[str, float] = {}
     details: dict[str, Any] = {}
     error: ItemError | None = None
+    reward = 0.0
     for name, verdict in verdicts.items():
-        details[name] = {
-            "status": verdict.status.value,
-            "reason": verdict.reason,
-            **verdict.details,
-        }
+        detail = described.get(id(verdict))
+        if detail is None:
+            detail = {"status": verdict.status.value, "reason": verdict.reason, **verdict.details}
+            described[id(verdict)] = detail
+        details[name] = detail
         if verdict.status is Status.ERROR:
             error = error or ItemError(verdict.code or "verifier_error", verdict.reason)
         else:
             scores[name] = verdict.score
-    if error is not None:
-        return ItemResult(item.id, None, scores, error, details)
-    reward = sum(weights[name] * score for name, score in scores.items())
-    return ItemResult(item.id, reward, scores, None, details)
+            reward += weights[name] * verdict.score
+    return ItemResult(item.id, None if error else reward, scores, error, details)
