@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -76,18 +77,16 @@ class ScoringEngine:
         self.limits = limits or EngineLimits()
         self._observe = observe
         self._cache: OrderedDict[Hashable, Verdict] = OrderedDict()
+        self._cache_lock = threading.Lock()  # batches plan concurrently in threads
 
     async def score(self, items: Sequence[Item], spec: RewardSpec) -> list[ItemResult]:
         verdicts: list[dict[str, Verdict]] = [{} for _ in items]
         weights = [spec.weights_for(item) for item in items]
-        tasks = self._plan(items, spec, weights, verdicts)
-        inline = [t for t in tasks if t.verifier.execution == "inline"]
-        remote = [t for t in tasks if t.verifier.execution == "process"]
-        outcomes = await asyncio.gather(
-            asyncio.to_thread(self._run_inline, inline),
-            *(self._run_remote(t) for t in remote),
-        )
-        for task, verdict in zip(inline + remote, outcomes[0] + list(outcomes[1:]), strict=True):
+        # Planning and inline checks run off the event loop: /healthz stays responsive.
+        tasks = await asyncio.to_thread(self._plan, items, spec, weights, verdicts)
+        done, remote = await asyncio.to_thread(self._run_local, tasks)
+        remote_verdicts = await asyncio.gather(*(self._run_remote(t) for t in remote))
+        for task, verdict in [*done, *zip(remote, remote_verdicts, strict=True)]:
             for slot in task.slots:
                 verdicts[slot][task.verifier.name] = verdict
         described: dict[int, dict[str, Any]] = {}  # one details dict per distinct verdict
@@ -126,11 +125,11 @@ class ScoringEngine:
                     params_of[name] = spec.params_for(name, verifier.Params)
                 params = params_of[name]
                 key = _cache_key(verifier, item, params)
+                cached = self._cached(key)
                 if key is None:
                     tasks.append(_Task(verifier, item, params, None, [index]))
-                elif key in self._cache:
-                    self._cache.move_to_end(key)
-                    verdicts[index][name] = self._cache[key]
+                elif cached is not None:
+                    verdicts[index][name] = cached
                 elif key in by_key:
                     by_key[key].slots.append(index)
                 else:
@@ -138,23 +137,31 @@ class ScoringEngine:
                     tasks.append(by_key[key])
         return tasks
 
-    def _run_inline(self, tasks: list[_Task]) -> list[Verdict]:
-        verdicts = []
+    def _run_local(self, tasks: list[_Task]) -> tuple[list[tuple[_Task, Verdict]], list[_Task]]:
+        """Run inline verifiers and the quick path of process ones; return what is left."""
+        done: list[tuple[_Task, Verdict]] = []
+        remote: list[_Task] = []
         observed: dict[str, list[tuple[Status, float]]] = {}
         clock = time.perf_counter
         for task in tasks:
             start = clock()
-            verdict = _call_verify(task)
+            if task.verifier.execution == "inline":
+                verdict: Verdict | None = _call_verify(task)
+            else:
+                verdict = _call_quick(task)
+            if verdict is None:
+                remote.append(task)
+                continue
             observed.setdefault(task.verifier.name, []).append((verdict.status, clock() - start))
-            verdicts.append(self._remember(task, verdict))
+            done.append((task, self._remember(task, verdict)))
         if self._observe is not None:
             for name, outcomes in observed.items():
                 self._observe(name, outcomes)
-        return verdicts
+        return done, remote
 
     async def _run_remote(self, task: _Task) -> Verdict:
         if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
-            return (await asyncio.to_thread(self._run_inline, [task]))[0]
+            return self._remember(task, await asyncio.to_thread(_call_verify, task))
         timeout = float(getattr(task.params, "timeout_s", self.limits.default_timeout_s))
         start = time.perf_counter()
         verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
@@ -162,12 +169,22 @@ class ScoringEngine:
             self._observe(task.verifier.name, [(verdict.status, time.perf_counter() - start)])
         return self._remember(task, verdict)
 
+    def _cached(self, key: Hashable | None) -> Verdict | None:
+        if key is None:
+            return None
+        with self._cache_lock:
+            verdict = self._cache.get(key)
+            if verdict is not None:
+                self._cache.move_to_end(key)
+            return verdict
+
     def _remember(self, task: _Task, verdict: Verdict) -> Verdict:
         # Errors are not the completion's doing and may be transient: never cache them.
         if task.cache_key is not None and verdict.status is not Status.ERROR:
-            self._cache[task.cache_key] = verdict
-            if len(self._cache) > self.limits.cache_size:
-                self._cache.popitem(last=False)
+            with self._cache_lock:
+                self._cache[task.cache_key] = verdict
+                if len(self._cache) > self.limits.cache_size:
+                    self._cache.popitem(last=False)
         return verdict
 
 
@@ -181,6 +198,17 @@ def _cache_key(verifier: Verifier, item: Item, params: Any) -> Hashable | None:
         log.exception("cache_key of %s failed; checking without dedupe", verifier.name)
         return None
     return None if key is None else (verifier.name, repr(params), key)
+
+
+def _call_quick(task: _Task) -> Verdict | None:
+    quick = getattr(task.verifier, "quick_verify", None)
+    if quick is None:
+        return None
+    try:
+        return quick(task.item, task.params)
+    except Exception:
+        log.exception("quick_verify of %s raised; sending the item to a worker", task.verifier.name)
+        return None
 
 
 def _call_verify(task: _Task) -> Verdict:

@@ -93,7 +93,8 @@ class Verifier(Protocol):
       batch and share the LRU cache (math keys on the normalized answer).
     - ``unavailable_reason() -> str | None``: why the verifier cannot run here (sandbox
       missing...); reported by ``/readyz`` and turned into ``verifier_unavailable`` errors.
-    - ``requires(item) -> bool``: whether default weights include it for this item.
+    - ``quick_verify(item, params) -> Verdict | None``: for ``process`` verifiers, a cheap
+      inline decision (string match, plain numbers); ``None`` sends the item to a worker.
     """
 
     name: ClassVar[str]

@@ -1,0 +1,279 @@
+"""Decides whether a parsed answer equals the parsed reference, and names the rule that decided.
+
+Values: exact rational equality when both are rational (decimals are read exactly, so ``0.333``
+is not ``1/3``); otherwise the difference is evaluated at 60 significant digits and must vanish
+to 1e-45 relative, then ``simplify(a - b) == 0`` confirms (``symbolic``), or the 45-digit
+agreement of two exact expressions decides (``numeric``). With free symbols, the difference is
+probed at random points first (any non-zero value: not equal), then simplified.
+"""
+
+from __future__ import annotations
+
+import random
+import sympy as sp
+
+from verifiers.math.answers import (
+    Answer,
+    Bracketed,
+    Collection,
+    Equation,
+    Inequality,
+    Interval,
+    IntervalUnion,
+    Matrix,
+)
+
+Rule = str | None  # the rule that found them equal; None when they are not
+_DIGITS = 60
+_TOLERANCE = sp.Float("1e-45", _DIGITS)
+_PROBES = 8
+
+
+def equal(answer: Answer, reference: Answer) -> Rule:
+    """The rule under which ``answer`` equals ``reference``, or ``None``."""
+    if isinstance(reference, sp.Expr):
+        if isinstance(answer, Equation) and isinstance(answer.lhs, sp.Symbol):
+            rule = values_equal(answer.rhs, reference)  # "x = 5" for a value reference
+            return rule and f"assignment_{rule}"
+        return values_equal(answer, reference) if isinstance(answer, sp.Expr) else None
+    if isinstance(reference, Collection):
+        return _collections_equal(answer, reference)
+    if isinstance(reference, Bracketed):
+        return _bracketed_equal(answer, reference)
+    if isinstance(reference, Interval | IntervalUnion):
+        return _sets_equal(as_intervals(answer), as_intervals(reference), "interval")
+    if isinstance(reference, Inequality):
+        if isinstance(answer, Inequality) and _inequalities_equal(answer, reference):
+            return "relation"
+        return _sets_equal(as_intervals(answer), as_intervals(reference), "inequality_interval")
+    if isinstance(reference, Equation):
+        return _equations_equal(answer, reference)
+    if isinstance(reference, Matrix):
+        return _matrices_equal(answer, reference)
+    return None
+
+
+def values_equal(a: sp.Expr, b: sp.Expr) -> Rule:
+    if a == b:
+        return "identical"
+    if a.is_Rational and b.is_Rational:
+        return None  # distinct rationals: exactly unequal
+    if a.has(sp.oo, -sp.oo) or b.has(sp.oo, -sp.oo):
+        return None
+    difference = a - b
+    if not difference.free_symbols:
+        return _constant_zero(a, b, difference)
+    agreeing = _probe_zero(difference)
+    if agreeing is None:
+        return None
+    if _simplifies_to_zero(difference):
+        return "symbolic"
+    return "numeric_probe" if agreeing >= _PROBES else None
+
+
+def _constant_zero(a: sp.Expr, b: sp.Expr, difference: sp.Expr) -> Rule:
+    try:
+        value = sp.N(difference, _DIGITS)
+        scale = max(abs(sp.N(a, 20)), abs(sp.N(b, 20)), sp.Integer(1))
+        if not value.is_number or abs(value) > _TOLERANCE * scale:
+            return None
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return "symbolic" if _simplifies_to_zero(difference) else "numeric"
+
+
+def _simplifies_to_zero(difference: sp.Expr) -> bool:
+    try:
+        return sp.simplify(difference) == 0
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return False
+
+
+def _probe_zero(difference: sp.Expr) -> int | None:
+    """Points (seeded, both signs) where the difference vanishes; ``None`` at the first where
+    it clearly does not."""
+    symbols = sorted(difference.free_symbols, key=str)
+    chooser = random.Random(hash(str(difference)) & 0xFFFF)
+    valid = 0
+    for _ in range(_PROBES * 2):
+        point = {s: sp.Rational(chooser.randint(-300, 300), chooser.randint(7, 97)) for s in symbols}
+        try:
+            value = sp.N(difference.subs(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if not value.is_number or value.has(sp.zoo, sp.nan):
+            continue
+        if abs(value) > sp.Float("1e-20"):
+            return None
+        valid += 1
+        if valid >= _PROBES:
+            break
+    return valid
+
+
+def _collections_equal(answer: Answer, reference: Collection) -> Rule:
+    if not isinstance(answer, Collection):
+        return None
+    items = [_strip_assignment(i) for i in answer.items]
+    wanted = [_strip_assignment(i) for i in reference.items]
+    if len(items) != len(wanted):
+        return None
+    unmatched = list(range(len(items)))
+    for target in wanted:
+        found = next((i for i in unmatched if equal(items[i], target)), None)
+        if found is None:
+            return None
+        unmatched.remove(found)
+    return f"{reference.kind}_equal"
+
+
+def _strip_assignment(item: Answer) -> Answer:
+    if isinstance(item, Equation) and isinstance(item.lhs, sp.Symbol):
+        return item.rhs
+    return item
+
+
+def _bracketed_equal(answer: Answer, reference: Bracketed) -> Rule:
+    if isinstance(answer, Interval | IntervalUnion | Inequality) and len(reference.items) == 2:
+        return _sets_equal(as_intervals(answer), as_intervals(reference), "interval")
+    if not isinstance(answer, Bracketed) or (answer.left, answer.right) != (
+        reference.left, reference.right
+    ):
+        return None
+    if len(answer.items) != len(reference.items):
+        return None
+    if all(equal(a, r) for a, r in zip(answer.items, reference.items, strict=True)):
+        return "tuple_equal"
+    return None
+
+
+def as_intervals(answer: Answer) -> tuple[Interval, ...] | None:
+    """The real set an answer describes, as intervals; ``None`` if it describes none."""
+    if isinstance(answer, Interval):
+        return (answer,)
+    if isinstance(answer, IntervalUnion):
+        return answer.pieces
+    if isinstance(answer, Bracketed) and len(answer.items) == 2:
+        low, high = answer.items
+        if isinstance(low, sp.Expr) and isinstance(high, sp.Expr):
+            return (Interval(low, high, answer.left == "(", answer.right == ")"),)
+    if isinstance(answer, Inequality):
+        return _inequality_interval(answer)
+    return None
+
+
+def _inequality_interval(inequality: Inequality) -> tuple[Interval, ...] | None:
+    parts, ops = inequality.parts, inequality.ops
+    variables = [p for p in parts if isinstance(p, sp.Symbol)]
+    if len(variables) != 1:
+        return None
+    if len(parts) == 2:
+        (variable_first, op) = (isinstance(parts[0], sp.Symbol), ops[0])
+        bound = parts[1] if variable_first else parts[0]
+        if op == "!=":
+            return (Interval(-sp.oo, bound, True, True), Interval(bound, sp.oo, True, True))
+        upper = (op in ("<", "<=")) == variable_first
+        closed = op in ("<=", ">=")
+        if upper:
+            return (Interval(-sp.oo, bound, True, not closed),)
+        return (Interval(bound, sp.oo, not closed, True),)
+    if len(parts) == 3 and isinstance(parts[1], sp.Symbol) and ops[0][0] == ops[1][0]:
+        low, high = (parts[0], parts[2]) if ops[0][0] == "<" else (parts[2], parts[0])
+        left_op, right_op = (ops[0], ops[1]) if ops[0][0] == "<" else (ops[1], ops[0])
+        return (Interval(low, high, "=" not in left_op, "=" not in right_op),)
+    return None
+
+
+def _sets_equal(
+    answer: tuple[Interval, ...] | None, reference: tuple[Interval, ...] | None, rule: str
+) -> Rule:
+    if answer is None or reference is None or len(answer) != len(reference):
+        return None
+    remaining = list(answer)
+    for piece in reference:
+        match = next((a for a in remaining if _intervals_equal(a, piece)), None)
+        if match is None:
+            return None
+        remaining.remove(match)
+    return rule
+
+
+def _intervals_equal(a: Interval, b: Interval) -> bool:
+    return (
+        (a.left_open, a.right_open) == (b.left_open, b.right_open)
+        and _endpoint_equal(a.low, b.low)
+        and _endpoint_equal(a.high, b.high)
+    )
+
+
+def _endpoint_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    if a in (sp.oo, -sp.oo) or b in (sp.oo, -sp.oo):
+        return a == b
+    return values_equal(a, b) is not None
+
+
+def _inequalities_equal(a: Inequality, b: Inequality) -> bool:
+    return _normal_relations(a) == _normal_relations(b) or _same_relations(a, b)
+
+
+def _normal_relations(inequality: Inequality) -> list[tuple[str, str]]:
+    return [(str(x), op) for x, op in zip(inequality.parts, inequality.ops, strict=False)]
+
+
+def _same_relations(a: Inequality, b: Inequality) -> bool:
+    """``x > 3`` equals ``3 < x``: compare ``f op 0`` forms, ops and scaled differences."""
+    if len(a.ops) != 1 or len(b.ops) != 1:
+        return False
+    fa, opa = _as_less(a.parts[0], a.ops[0], a.parts[1])
+    fb, opb = _as_less(b.parts[0], b.ops[0], b.parts[1])
+    return opa == opb and _positive_multiple(fa, fb)
+
+
+def _as_less(lhs: sp.Expr, op: str, rhs: sp.Expr) -> tuple[sp.Expr, str]:
+    if op in (">", ">="):
+        return rhs - lhs, "<" + op[1:]
+    return lhs - rhs, op
+
+
+def _equations_equal(answer: Answer, reference: Equation) -> Rule:
+    if not isinstance(answer, Equation):
+        return None
+    if values_equal(answer.lhs, reference.lhs) and values_equal(answer.rhs, reference.rhs):
+        return "equation_sides"
+    a, b = answer.lhs - answer.rhs, reference.lhs - reference.rhs
+    return "equation_scaled" if _nonzero_multiple(a, b) else None
+
+
+def _ratio(a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
+    if b == 0:
+        return None
+    try:
+        ratio = sp.simplify(a / b)
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+    return ratio if not ratio.free_symbols and ratio.is_number else None
+
+
+def _nonzero_multiple(a: sp.Expr, b: sp.Expr) -> bool:
+    ratio = _ratio(a, b)
+    return ratio is not None and ratio != 0 and ratio.is_finite is True
+
+
+def _positive_multiple(a: sp.Expr, b: sp.Expr) -> bool:
+    ratio = _ratio(a, b)
+    return ratio is not None and ratio.is_positive is True
+
+
+def _matrices_equal(answer: Answer, reference: Matrix) -> Rule:
+    if not isinstance(answer, Matrix):
+        return None
+    shape = (len(reference.rows), len(reference.rows[0]))
+    if (len(answer.rows), len(answer.rows[0])) != shape:
+        return None
+    pairs = zip(
+        (x for row in answer.rows for x in row),
+        (x for row in reference.rows for x in row),
+        strict=True,
+    )
+    return "matrix_equal" if all(values_equal(a, r) for a, r in pairs) else None
+

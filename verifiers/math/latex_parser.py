@@ -1,0 +1,351 @@
+"""A LaTeX / plain-math expression parser that builds sympy objects and never executes input.
+
+The input is tokenized by one regular expression and read by a recursive-descent parser; only
+the constructors below are ever called (no ``eval``, ``sympify`` or ``parse_expr``), so
+``__import__('os')`` is just the product of some symbols. Sizes are guarded before sympy sees
+them: an integer power or factorial whose result would have more than ``MAX_RESULT_DIGITS``
+digits is refused, so ``9^{9^{9^9}}`` fails fast instead of eating the worker.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+MAX_RESULT_DIGITS = 10_000
+MAX_DEPTH = 120
+MAX_TOKENS = 2_000
+
+
+class ParseError(ValueError):
+    """The text is not an expression we can read (or is too large to evaluate safely)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # num | cmd | word | rel | sym
+    text: str
+
+
+_TOKEN = re.compile(
+    r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+(?![a-zA-Z]))?)"
+    r"|(?P<cmd>\\[a-zA-Z]+|\\[{}|%])"
+    r"|(?P<word>[a-zA-Z]+)"
+    r"|(?P<rel><=|>=|!=|=|<|>)"
+    r"|(?P<sym>[-+*/^_()\[\]{}|,!%'])"
+    r"|(?P<space>\s+)"
+)
+_RELATIONS = {
+    "le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=",
+    "lt": "<", "gt": ">", "ne": "!=", "neq": "!=",
+}
+_FUNCTIONS = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
+    "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
+    "tanh": sp.tanh, "ln": sp.log, "exp": sp.exp, "log": sp.log,
+}
+_CONSTANTS = {"pi": sp.pi, "infty": sp.oo, "infinity": sp.oo, "inf": sp.oo}
+_GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi "
+    "Psi Omega".split()
+)
+_TIMES = {"cdot", "times", "ast"}
+
+
+def tokenize(text: str) -> list[Token]:
+    text = text.replace("**", "^")
+    tokens: list[Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ParseError(f"unexpected character {text[position]!r}")
+        position = match.end()
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append(Token(kind, match.group()))
+        if len(tokens) > MAX_TOKENS:
+            raise ParseError("expression too long")
+    return tokens
+
+
+def parse_expression(text: str, imaginary_unit: bool = False) -> sp.Expr:
+    """Parse one expression (no top-level commas or relations)."""
+    parser = _Parser(tokenize(text), imaginary_unit)
+    expr = parser.expression()
+    if not parser.done():
+        raise ParseError(f"unexpected {parser.peek_text()!r}")
+    return _checked(expr)
+
+
+def _checked(expr: sp.Expr) -> sp.Expr:
+    if expr.has(sp.zoo, sp.nan) or expr is sp.S.NaN:
+        raise ParseError("undefined value (division by zero?)")
+    return expr
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], imaginary_unit: bool) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+        self.imaginary_unit = imaginary_unit
+
+    # -- token access ----------------------------------------------------------------------
+    def done(self) -> bool:
+        return self.index >= len(self.tokens)
+
+    def peek(self) -> Token | None:
+        return None if self.done() else self.tokens[self.index]
+
+    def peek_text(self) -> str:
+        token = self.peek()
+        return token.text if token else ""
+
+    def take(self) -> Token:
+        if self.done():
+            raise ParseError("unexpected end of expression")
+        self.index += 1
+        return self.tokens[self.index - 1]
+
+    def accept(self, text: str) -> bool:
+        if self.peek_text() == text:
+            self.index += 1
+            return True
+        return False
+
+    def expect(self, text: str) -> None:
+        if not self.accept(text):
+            raise ParseError(f"expected {text!r}, found {self.peek_text()!r}")
+
+    # -- grammar ---------------------------------------------------------------------------
+    def expression(self) -> sp.Expr:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParseError("expression nested too deeply")
+        value = self.term()
+        while self.peek_text() in ("+", "-"):
+            sign = self.take().text
+            right = self.term()
+            value = value + right if sign == "+" else value - right
+        self.depth -= 1
+        return value
+
+    def term(self) -> sp.Expr:
+        value = self.unary()
+        while True:
+            token = self.peek()
+            if token is None:
+                return value
+            if token.text == "*" or (token.kind == "cmd" and token.text[1:] in _TIMES):
+                self.take()
+                value = value * self.unary()
+            elif token.text == "/" or token.text == "\\div":
+                self.take()
+                value = value / self.unary()
+            elif self.starts_atom(token):
+                value = value * self.power()
+            else:
+                return value
+
+    def unary(self) -> sp.Expr:
+        if self.accept("-"):
+            return -self.unary()
+        if self.accept("+"):
+            return self.unary()
+        return self.power()
+
+    def power(self) -> sp.Expr:
+        base = self.postfix(self.atom())
+        if self.accept("^"):
+            exponent = self.exponent()
+            return _power(base, exponent)
+        return base
+
+    def exponent(self) -> sp.Expr:
+        if self.accept("-"):
+            return -self.exponent()
+        if self.peek_text() == "{":
+            return self.group("{", "}")
+        return self.postfix(self.atom())
+
+    def postfix(self, value: sp.Expr) -> sp.Expr:
+        while True:
+            if self.accept("!"):
+                value = _factorial(value)
+            elif self.accept("%") or self.accept("\\%"):
+                pass  # "50%" is read as 50; see the README's percentage rule
+            elif self.accept("'"):
+                raise ParseError("primes are not supported")
+            else:
+                return value
+
+    def starts_atom(self, token: Token) -> bool:
+        if token.kind in ("num", "word"):
+            return True
+        if token.kind == "cmd":
+            name = token.text[1:]
+            return name not in _RELATIONS and name not in _TIMES and name not in (
+                "div", "pm", "mp", "cup", "cap", "in", "right", "}", "rfloor", "rceil",
+            )
+        return token.text in ("(", "{", "[")
+
+    def group(self, opener: str, closer: str) -> sp.Expr:
+        self.expect(opener)
+        value = self.expression()
+        self.expect(closer)
+        return value
+
+    def atom(self) -> sp.Expr:
+        token = self.peek()
+        if token is None:
+            raise ParseError("unexpected end of expression")
+        if token.kind == "num":
+            return self.number()
+        if token.kind == "word":
+            return self.word()
+        if token.kind == "cmd":
+            return self.command()
+        if token.text == "(":
+            return self.group("(", ")")
+        if token.text == "{":
+            return self.group("{", "}")
+        if token.text == "[":
+            return self.group("[", "]")
+        if token.text == "|":
+            return sp.Abs(self.group("|", "|"))
+        raise ParseError(f"unexpected {token.text!r}")
+
+    def number(self) -> sp.Expr:
+        text = self.take().text
+        value = sp.Rational(text) if "e" not in text.lower() else _scientific(text)
+        # "2\frac{1}{2}" is a mixed number (5/2), not a product
+        if text.isdigit() and self.peek_text() == "\\frac":
+            fraction = self.command()
+            return value + fraction if fraction.is_Rational else value * fraction
+        return value
+
+    def word(self) -> sp.Expr:
+        text = self.take().text
+        lowered = text.lower()
+        if lowered in _CONSTANTS:
+            return _CONSTANTS[lowered]
+        if lowered == "sqrt":
+            return sp.sqrt(self.argument())
+        if lowered in _FUNCTIONS:
+            return self.function(lowered)
+        value: sp.Expr = sp.Integer(1)
+        for letter in text:  # in math mode "xy" is x*y
+            value *= self.letter(letter)
+        return value
+
+    def letter(self, letter: str) -> sp.Expr:
+        if letter == "e":
+            return sp.E
+        if letter == "i" and self.imaginary_unit:
+            return sp.I
+        name = letter
+        if self.accept("_"):
+            sub = self.take()
+            if sub.text == "{":
+                parts = []
+                while not self.accept("}"):
+                    parts.append(self.take().text)
+                name += "_" + "".join(parts)
+            else:
+                name += "_" + sub.text
+        return sp.Symbol(name)
+
+    def command(self) -> sp.Expr:
+        name = self.take().text[1:]
+        if name in ("frac", "cfrac"):
+            numerator = self.argument()
+            return numerator / self.argument()
+        if name in ("binom", "dbinom", "tbinom"):
+            top = self.argument()
+            return _binomial(top, self.argument())
+        if name == "sqrt":
+            if self.accept("["):
+                index = self.expression()
+                self.expect("]")
+                return _power(self.argument(), 1 / index)
+            return sp.sqrt(self.argument())
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        if name in ("imath", "jmath"):
+            return sp.I
+        if name in _FUNCTIONS:
+            return self.function(name)
+        if name in _GREEK:
+            return sp.Symbol(name)
+        if name in ("lfloor", "lceil"):
+            inner = self.expression()
+            self.expect("\\rfloor" if name == "lfloor" else "\\rceil")
+            return sp.floor(inner) if name == "lfloor" else sp.ceiling(inner)
+        if name in ("lvert", "vert", "|"):
+            inner = self.expression()
+            if not (self.accept("\\rvert") or self.accept("\\vert") or self.accept("\\|")):
+                raise ParseError("unclosed absolute value")
+            return sp.Abs(inner)
+        raise ParseError(f"unsupported command \\{name}")
+
+    def function(self, name: str) -> sp.Expr:
+        base = None
+        if name == "log" and self.accept("_"):
+            base = self.argument()
+        exponent = None
+        if self.accept("^"):
+            exponent = self.exponent()
+        argument = self.group("(", ")") if self.peek_text() == "(" else self.power()
+        value = sp.log(argument, base) if base is not None else _FUNCTIONS[name](argument)
+        if exponent is not None:
+            # sin^{-1} x is arcsin in most texts; refuse rather than guess
+            if exponent == -1:
+                raise ParseError("ambiguous inverse-function notation")
+            value = _power(value, exponent)
+        return value
+
+    def argument(self) -> sp.Expr:
+        """A command argument: ``{...}`` or a single token (``\\frac12``: 1 then 2)."""
+        if self.peek_text() == "{":
+            return self.group("{", "}")
+        token = self.peek()
+        if token is not None and token.kind == "num" and len(token.text) > 1:
+            self.tokens[self.index] = Token("num", token.text[0])
+            self.tokens.insert(self.index + 1, Token("num", token.text[1:]))
+        if token is not None and token.kind == "word" and len(token.text) > 1:
+            self.tokens[self.index] = Token("word", token.text[0])
+            self.tokens.insert(self.index + 1, Token("word", token.text[1:]))
+        return self.atom()
+
+
+def _scientific(text: str) -> sp.Expr:
+    mantissa, _, exponent = text.lower().partition("e")
+    if abs(int(exponent)) > MAX_RESULT_DIGITS:
+        raise ParseError("exponent too large")
+    return sp.Rational(mantissa) * sp.Integer(10) ** int(exponent)
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if base.is_number and exponent.is_number and exponent.is_real and base not in (0, 1, -1):
+        magnitude = abs(sp.N(base, 15)) if base.is_real else None
+        digits_per_unit = math.log10(float(magnitude)) if magnitude and magnitude > 0 else 1.0
+        if abs(float(exponent)) * abs(digits_per_unit) > MAX_RESULT_DIGITS:
+            raise ParseError("number too large to evaluate safely")
+    return sp.Pow(base, exponent)
+
+
+def _factorial(value: sp.Expr) -> sp.Expr:
+    if not (value.is_Integer and 0 <= value <= 3_000):
+        raise ParseError("factorial only of small non-negative integers")
+    return sp.factorial(value)
+
+
+def _binomial(top: sp.Expr, bottom: sp.Expr) -> sp.Expr:
+    if top.is_Integer and abs(top) > 100_000:
+        raise ParseError("binomial too large")
+    return sp.binomial(top, bottom)
