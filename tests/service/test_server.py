@@ -79,3 +79,27 @@ def test_concurrent_batches_all_answered(server: str) -> None:
             return [r.status_code for r in responses]
 
     assert set(asyncio.run(run())) == {200}
+
+
+def test_math_items_score_through_worker_pool(server: str) -> None:
+    items = [
+        {"id": "right", "completion": "<think>2+12</think> <answer>14</answer>", "answer": "14"},
+        {
+            "id": "sympy",
+            "completion": "<think>..</think> <answer>\\sqrt{196}</answer>",
+            "answer": "14",
+        },
+        {"id": "wrong", "completion": "<think>..</think> <answer>15</answer>", "answer": "14"},
+        {"id": "tower", "completion": "\\boxed{9^{9^{9^{9}}}}", "answer": "14"},
+        {"id": "bad-ref", "completion": "\\boxed{1}", "answer": "\\frac{1}{"},
+    ]
+    with httpx.Client(base_url=server, timeout=30) as client:
+        results = client.post("/score", json={"items": items}).json()["results"]
+    by_id = {r["id"]: r for r in results}
+    assert by_id["right"]["reward"] == pytest.approx(1.1)
+    assert by_id["sympy"]["scores"] == {"math": 1.0, "format": 1.0}
+    assert by_id["wrong"]["reward"] == pytest.approx(0.1)
+    assert by_id["tower"]["reward"] == 0.0
+    assert by_id["tower"]["details"]["math"]["reason"] == "unparseable"
+    assert by_id["bad-ref"]["reward"] is None
+    assert by_id["bad-ref"]["error"]["code"] == "reference_unparseable"

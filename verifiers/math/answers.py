@@ -73,8 +73,16 @@ class Text:
 
 
 Answer = (
-    Expr | Equation | Inequality | Interval | IntervalUnion | Bracketed | Collection | Matrix
-    | Choice | Text
+    Expr
+    | Equation
+    | Inequality
+    | Interval
+    | IntervalUnion
+    | Bracketed
+    | Collection
+    | Matrix
+    | Choice
+    | Text
 )
 
 _OPENERS, _CLOSERS = "([{", ")]}"
@@ -82,8 +90,18 @@ _CHOICE = re.compile(r"^\(?([A-J])\)?[.:]?$")
 _MATRIX = re.compile(r"^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?(.*)\\end\{\1\}$", re.S)
 _EMPTY = {"\\emptyset", "\\varnothing", "\\{\\}", "\\{ \\}", "{}", "∅"}
 _RELATION_CMDS = re.compile(r"\\(leqslant|geqslant|leq|geq|neq|le|ge|ne|lt|gt)(?![a-zA-Z])")
-_RELATION_OPS = {"leqslant": "<=", "geqslant": ">=", "leq": "<=", "geq": ">=", "neq": "!=",
-                 "le": "<=", "ge": ">=", "ne": "!=", "lt": "<", "gt": ">"}
+_RELATION_OPS = {
+    "leqslant": "<=",
+    "geqslant": ">=",
+    "leq": "<=",
+    "geq": ">=",
+    "neq": "!=",
+    "le": "<=",
+    "ge": ">=",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+}
 
 
 def parse_answer(text: str, imaginary_unit: bool = False) -> Answer:
@@ -108,8 +126,10 @@ def parse_answer(text: str, imaginary_unit: bool = False) -> Answer:
         items = split_top(text[1:-1], (",",))
         if len(items) > 1:
             parsed = tuple(parse_answer(i, imaginary_unit) for i in items)
-            if text[0] + text[-1] in ("(]", "[)") or sp.oo in _exprs(parsed) or -sp.oo in _exprs(
-                parsed
+            if (
+                text[0] + text[-1] in ("(]", "[)")
+                or sp.oo in _exprs(parsed)
+                or -sp.oo in _exprs(parsed)
             ):
                 return _interval_piece(text, imaginary_unit)
             return Bracketed(parsed, text[0], text[-1])
@@ -120,8 +140,10 @@ def parse_answer(text: str, imaginary_unit: bool = False) -> Answer:
     if len(plus_minus) == 2:
         left, right = plus_minus
         return Collection(
-            (parse_answer(f"{left}+{right}", imaginary_unit),
-             parse_answer(f"{left}-({right})", imaginary_unit)),
+            (
+                parse_answer(f"{left}+{right}", imaginary_unit),
+                parse_answer(f"{left}-({right})", imaginary_unit),
+            ),
             "list",
         )
     return _relation_or_value(text, imaginary_unit)
@@ -135,7 +157,7 @@ def _relation_or_value(text: str, imaginary_unit: bool) -> Answer:
     ops = tuple(pieces[1::2])
     if ops == ("=",):
         return Equation(parts[0], parts[1])
-    if "=" in ops or "!=" in ops and len(ops) > 1:
+    if "=" in ops or ("!=" in ops and len(ops) > 1):
         raise ParseError("mixed relation chain")
     return Inequality(parts, ops)
 
@@ -212,6 +234,21 @@ def is_text_answer(text: str) -> bool:
         tokens = tokenize(stripped)
     except ParseError:
         return True
-    return any(t.kind == "word" and len(t.text) > 1 and t.text.lower() not in (
-        "pi", "sqrt", "sin", "cos", "tan", "ln", "log", "exp", "inf", "infinity",
-    ) for t in tokens)
+    return any(
+        t.kind == "word"
+        and len(t.text) > 1
+        and t.text.lower()
+        not in (
+            "pi",
+            "sqrt",
+            "sin",
+            "cos",
+            "tan",
+            "ln",
+            "log",
+            "exp",
+            "inf",
+            "infinity",
+        )
+        for t in tokens
+    )

@@ -10,6 +10,7 @@ probed at random points first (any non-zero value: not equal), then simplified.
 from __future__ import annotations
 
 import random
+
 import sympy as sp
 
 from verifiers.math.answers import (
@@ -96,7 +97,9 @@ def _probe_zero(difference: sp.Expr) -> int | None:
     chooser = random.Random(hash(str(difference)) & 0xFFFF)
     valid = 0
     for _ in range(_PROBES * 2):
-        point = {s: sp.Rational(chooser.randint(-300, 300), chooser.randint(7, 97)) for s in symbols}
+        point = {
+            s: sp.Rational(chooser.randint(-300, 300), chooser.randint(7, 97)) for s in symbols
+        }
         try:
             value = sp.N(difference.subs(point), 30)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -137,7 +140,8 @@ def _bracketed_equal(answer: Answer, reference: Bracketed) -> Rule:
     if isinstance(answer, Interval | IntervalUnion | Inequality) and len(reference.items) == 2:
         return _sets_equal(as_intervals(answer), as_intervals(reference), "interval")
     if not isinstance(answer, Bracketed) or (answer.left, answer.right) != (
-        reference.left, reference.right
+        reference.left,
+        reference.right,
     ):
         return None
     if len(answer.items) != len(reference.items):
@@ -276,4 +280,3 @@ def _matrices_equal(answer: Answer, reference: Matrix) -> Rule:
         strict=True,
     )
     return "matrix_equal" if all(values_equal(a, r) for a, r in pairs) else None
-

@@ -39,19 +39,72 @@ _TOKEN = re.compile(
     r"|(?P<space>\s+)"
 )
 _RELATIONS = {
-    "le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=",
-    "lt": "<", "gt": ">", "ne": "!=", "neq": "!=",
+    "le": "<=",
+    "leq": "<=",
+    "leqslant": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "geqslant": ">=",
+    "lt": "<",
+    "gt": ">",
+    "ne": "!=",
+    "neq": "!=",
 }
 _FUNCTIONS = {
-    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
-    "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
-    "tanh": sp.tanh, "ln": sp.log, "exp": sp.exp, "log": sp.log,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "cot": sp.cot,
+    "sec": sp.sec,
+    "csc": sp.csc,
+    "arcsin": sp.asin,
+    "arccos": sp.acos,
+    "arctan": sp.atan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "ln": sp.log,
+    "exp": sp.exp,
+    "log": sp.log,
 }
 _CONSTANTS = {"pi": sp.pi, "infty": sp.oo, "infinity": sp.oo, "inf": sp.oo}
 _GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-    "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi "
-    "Psi Omega".split()
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Sigma",
+        "Phi",
+        "Psi",
+        "Omega",
+    ]
 )
 _TIMES = {"cdot", "times", "ast"}
 
@@ -189,8 +242,22 @@ class _Parser:
             return True
         if token.kind == "cmd":
             name = token.text[1:]
-            return name not in _RELATIONS and name not in _TIMES and name not in (
-                "div", "pm", "mp", "cup", "cap", "in", "right", "}", "rfloor", "rceil",
+            return (
+                name not in _RELATIONS
+                and name not in _TIMES
+                and name
+                not in (
+                    "div",
+                    "pm",
+                    "mp",
+                    "cup",
+                    "cap",
+                    "in",
+                    "right",
+                    "}",
+                    "rfloor",
+                    "rceil",
+                )
             )
         return token.text in ("(", "{", "[")
 
@@ -238,6 +305,9 @@ class _Parser:
             return sp.sqrt(self.argument())
         if lowered in _FUNCTIONS:
             return self.function(lowered)
+        if len(text) > 3:
+            # "frac", "sqrtx", "answer": a word, not a product of four symbols
+            raise ParseError(f"unknown word {text!r}")
         value: sp.Expr = sp.Integer(1)
         for letter in text:  # in math mode "xy" is x*y
             value *= self.letter(letter)

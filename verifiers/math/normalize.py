@@ -11,16 +11,33 @@ from __future__ import annotations
 import re
 
 _UNICODE = {
-    "\u2212": "-", "\u2013": "-", "\u00d7": r"\times ", "\u22c5": r"\cdot ", "\u00b7": r"\cdot ",
-    "\u00f7": r"\div ", "\u2264": r"\le ", "\u2265": r"\ge ", "\u2260": r"\ne ", "\u221a": r"\sqrt",
-    "\u03c0": r"\pi ", "\u221e": r"\infty ", "\u222a": r"\cup ", "\u2229": r"\cap ",
-    "\u00b0": "", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2044": "/", "\uff0c": ",",
+    "\u2212": "-",
+    "\u2013": "-",
+    "\u00d7": r"\times ",
+    "\u22c5": r"\cdot ",
+    "\u00b7": r"\cdot ",
+    "\u00f7": r"\div ",
+    "\u2264": r"\le ",
+    "\u2265": r"\ge ",
+    "\u2260": r"\ne ",
+    "\u221a": r"\sqrt",
+    "\u03c0": r"\pi ",
+    "\u221e": r"\infty ",
+    "\u222a": r"\cup ",
+    "\u2229": r"\cap ",
+    "\u00b0": "",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2044": "/",
+    "\uff0c": ",",
 }
 _WRAPPERS = re.compile(
     r"\\(?:mathrm|mathbf|mathit|mathsf|mathbb|textbf|textit|textrm|boldsymbol|bm|operatorname"
     r"|displaystyle|textstyle|mbox|hbox)\b\s*"
 )
-_SPACING = re.compile(r"\\[,;:! ]|\\q?quad\b|~")
+_WRAPPED_GROUP = re.compile(_WRAPPERS.pattern + r"\{([^{}]*)\}")
+_SPACING = re.compile(r"\\[,;: ]|\\q?quad\b|~")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?\b\s*(\\?[()\[\]{}|.])?")
 _DEGREES = re.compile(r"\^\s*\{?\\circ\}?|\\circ|\\degree")
 _TEXT = re.compile(r"\\text\s*\{([^{}]*)\}(\^\{?[23]\}?)?")
@@ -43,7 +60,8 @@ def normalize(text: str) -> str:
     text = _DEGREES.sub("", text)
     text = _SIZING.sub(lambda m: m.group(1) or "", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
-    text = _WRAPPERS.sub("", text)
+    text = text.replace("\\!", "")
+    text = _unwrap(text)
     text = _text_blocks(text)
     text = _SPACING.sub(" ", text)
     text = text.replace("\\%", "%").replace("\\$", "$")
@@ -66,8 +84,18 @@ def _strip_delimiters(text: str) -> str:
     return text
 
 
+def _unwrap(text: str) -> str:
+    """``\\textbf{(B)}`` -> ``(B)``: drop style wrappers with their braces, innermost first."""
+    while True:
+        unwrapped = _WRAPPED_GROUP.sub(r"\1", text)
+        if unwrapped == text:
+            return _WRAPPERS.sub("", text)
+        text = unwrapped
+
+
 def _text_blocks(text: str) -> str:
     """``\\text{cm}`` after a value is a unit and goes; ``\\text{(B)}`` alone is its content."""
+
     def replace(match: re.Match[str]) -> str:
         before = text[: match.start()].rstrip()
         inner = match.group(1).strip()
