@@ -1,1 +1,60 @@
-"""Runs untrusted code under bubblewrap. Knows nothing of rewards (see issue: code verifier)."""
+"""Runs untrusted programs against inputs, isolated, with limits. Knows nothing of rewards.
+
+    sandbox = BwrapSandbox()
+    result = sandbox.run(Job("python", "print(input())", inputs=("hi\\n",)), PYTHON, Limits())
+    result.cases[0].stdout  # "hi\\n"
+
+A backend (``Sandbox``) has ``name``, ``unavailable_reason()`` and ``run(job, language, limits)``.
+"""
+
+from typing import Protocol
+
+from sandbox.bwrap import BwrapSandbox
+from sandbox.errors import SandboxError, SandboxUnavailable
+from sandbox.job import CaseOutcome, Job, Limits, RunResult
+from sandbox.languages import CPP, PYTHON, Language, language_for_fence, load_languages
+from sandbox.runner_process import CaseCallback
+from sandbox.unsandboxed import UnsandboxedRunner
+
+
+class Sandbox(Protocol):
+    name: str
+
+    def unavailable_reason(self) -> str | None:
+        """Why this backend cannot run here, or ``None``."""
+        ...
+
+    def run(
+        self, job: Job, language: Language, limits: Limits, on_case: CaseCallback | None = None
+    ) -> RunResult:
+        """Run the cases of ``job`` (``on_case`` may stop early); raise ``SandboxError`` only
+        for the sandbox's own failures."""
+        ...
+
+
+def make_sandbox(backend: str) -> Sandbox:
+    if backend == "bwrap":
+        return BwrapSandbox()
+    if backend == "none":
+        return UnsandboxedRunner()
+    raise SandboxError(f"unknown sandbox backend {backend!r} (bwrap | none)")
+
+
+__all__ = [
+    "CPP",
+    "PYTHON",
+    "BwrapSandbox",
+    "CaseCallback",
+    "CaseOutcome",
+    "Job",
+    "Language",
+    "Limits",
+    "RunResult",
+    "Sandbox",
+    "SandboxError",
+    "SandboxUnavailable",
+    "UnsandboxedRunner",
+    "language_for_fence",
+    "load_languages",
+    "make_sandbox",
+]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from sandbox import BwrapSandbox
 from service.app import create_app
 from service.settings import Settings
 from tests.fakes import BrokenVerifier, EchoVerifier, OfflineVerifier
@@ -29,3 +31,15 @@ def client() -> Iterator[TestClient]:
 def fake_client(fake_registry: VerifierRegistry) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(), fake_registry)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def bwrap() -> BwrapSandbox:
+    """The real sandbox; CI must have it (make test installs bubblewrap), elsewhere it may skip."""
+    sandbox = BwrapSandbox()
+    reason = sandbox.unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the sandbox tests: {reason}")
+        pytest.skip(reason)
+    return sandbox

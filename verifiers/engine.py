@@ -114,8 +114,9 @@ class ScoringEngine:
                 verifier = self.registry.get(name)
                 if verifier is None or name in unavailable:
                     reason = unavailable.get(name, "not installed")
+                    code = getattr(verifier, "unavailable_code", "verifier_unavailable")
                     verdicts[index][name] = Verdict.error(
-                        "verifier_unavailable", f"verifier {name!r} is unavailable: {reason}"
+                        code, f"verifier {name!r} is unavailable: {reason}"
                     )
                     continue
                 if too_long:
@@ -162,7 +163,12 @@ class ScoringEngine:
     async def _run_remote(self, task: _Task) -> Verdict:
         if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
             return self._remember(task, await asyncio.to_thread(_call_verify, task))
-        timeout = float(getattr(task.params, "timeout_s", self.limits.default_timeout_s))
+        deadline = getattr(task.verifier, "deadline_s", None)
+        timeout = float(
+            deadline(task.item, task.params)
+            if deadline is not None
+            else getattr(task.params, "timeout_s", self.limits.default_timeout_s)
+        )
         start = time.perf_counter()
         verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
         if self._observe is not None:

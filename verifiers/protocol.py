@@ -92,7 +92,10 @@ class Verifier(Protocol):
     - ``cache_key(item, params) -> Hashable | None``: items with equal keys get one check per
       batch and share the LRU cache (math keys on the normalized answer).
     - ``unavailable_reason() -> str | None``: why the verifier cannot run here (sandbox
-      missing...); reported by ``/readyz`` and turned into ``verifier_unavailable`` errors.
+      missing...); reported by ``/readyz`` and turned into errors coded ``unavailable_code``
+      (default ``verifier_unavailable``).
+    - ``deadline_s(item, params) -> float``: the worker deadline when it is not ``timeout_s``
+      (code runs many cases, each with its own limit).
     - ``quick_verify(item, params) -> Verdict | None``: for ``process`` verifiers, a cheap
       inline decision (string match, plain numbers); ``None`` sends the item to a worker.
     """

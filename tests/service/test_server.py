@@ -103,3 +103,23 @@ def test_math_items_score_through_worker_pool(server: str) -> None:
     assert by_id["tower"]["details"]["math"]["reason"] == "unparseable"
     assert by_id["bad-ref"]["reward"] is None
     assert by_id["bad-ref"]["error"]["code"] == "reference_unparseable"
+
+
+def test_code_items_run_in_the_sandbox(server: str, bwrap: object) -> None:
+    program = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
+    tests = {"cases": [{"input": "1 2\n", "output": "3\n"}, {"input": "2 2\n", "output": "4"}]}
+    items = [
+        {
+            "id": "ok",
+            "completion": f"<think>add</think> <answer>{program}</answer>",
+            "tests": tests,
+        },
+        {"id": "none", "completion": "<think>hmm</think> <answer>no idea</answer>", "tests": tests},
+    ]
+    with httpx.Client(base_url=server, timeout=60) as client:
+        results = client.post("/score", json={"items": items}).json()["results"]
+        ready = client.get("/readyz").json()
+    assert results[0]["scores"] == {"code": 1.0, "format": 1.0}
+    assert results[0]["reward"] == pytest.approx(1.1)
+    assert results[1]["details"]["code"]["reason"] == "no_code"
+    assert "code" not in ready["unavailable"]

@@ -20,7 +20,7 @@ from verifiers.format import FormatVerifier
 
 def test_installed_verifiers_are_pinned() -> None:
     # Changing this list changes what trainers can name in weights: do it on purpose.
-    assert sorted(load_registry()) == ["format", "math"]
+    assert sorted(load_registry()) == ["code", "format", "math"]
 
 
 def test_duplicate_names_stop_startup() -> None:
@@ -132,7 +132,7 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_third_party_package_is_discovered_and_scores(installed_plugin: Path) -> None:
     assert (installed_plugin / "verireward_shout.py").exists()
     registry = load_registry()
-    assert sorted(registry) == ["format", "math", "shout"]
+    assert sorted(registry) == ["code", "format", "math", "shout"]
     with TestClient(create_app(Settings(), registry)) as client:
         listed = {v["name"]: v for v in client.get("/verifiers").json()["verifiers"]}
         assert listed["shout"]["params_schema"]["properties"]["min_ratio"]["default"] == 0.5

@@ -1,0 +1,53 @@
+"""What a sandbox is asked to run, the limits it runs under, and what comes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Mode = Literal["stdio", "call", "script"]
+CaseStatus = Literal["exited", "signaled", "timeout", "memory_limit", "output_limit"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-case and per-sandbox limits. Defaults suit competitive-programming style tests."""
+
+    timeout_s: float = 2.0  # wall clock per case
+    memory_mb: int = 512  # address space per case
+    max_processes: int = 32  # processes of the sandbox's uid
+    max_file_mb: int = 16  # largest file a program may write
+    max_open_files: int = 128
+    output_limit_bytes: int = 1 << 20  # stdout/stderr captured per case
+    tmp_mb: int = 64  # size of the sandbox's /tmp (RLIMIT_AS does not cover tmpfs)
+    compile_timeout_s: float = 20.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """A program and the inputs of its cases. Expected outputs stay outside the sandbox."""
+
+    language: str
+    code: str
+    mode: Mode = "stdio"
+    inputs: tuple[Any, ...] = ()  # stdio: stdin text; call: list of arguments; script: unused
+    fn_name: str | None = None
+    check: str | None = None  # script mode: the check program run after the code
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    status: CaseStatus
+    exit_code: int | None
+    signal: int | None
+    seconds: float
+    stdout: str
+    stderr: str
+    value: str = ""  # call mode: the JSON of the returned value; script mode: "checked"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    compile_error: str | None = None
+    cases: tuple[CaseOutcome, ...] = field(default_factory=tuple)
+    runner_died: bool = False  # the program killed the runner: remaining cases did not run

@@ -1,0 +1,171 @@
+"""Starts ``runner.py`` (inside whatever isolation a backend wraps around it), feeds it the job,
+enforces the whole-run deadline and output cap, and reads back one outcome per case."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sandbox.errors import SandboxError, SandboxUnavailable
+from sandbox.job import CaseOutcome, Job, Limits, RunResult
+from sandbox.languages import Language
+
+RUNNER_SOURCE = Path(__file__).with_name("runner.py")
+_NONROOT_HEADROOM = 512
+_MAX_RUNNER_OUTPUT = 64 * 1024 * 1024  # the runner caps each case; this bounds a broken runner
+
+
+def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
+    cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs] or (
+        [{}] if job.mode == "script" else []
+    )
+    document = {
+        "code": job.code,
+        "mode": job.mode,
+        "fn_name": job.fn_name,
+        "check": job.check,
+        "cases": cases,
+        "warm_python": language.warm_python,
+        "source_name": language.source_name,
+        "compile": list(language.compile),
+        "run": list(language.run),
+        "timeout_s": limits.timeout_s,
+        "compile_timeout_s": limits.compile_timeout_s,
+        "memory_mb": limits.memory_mb,
+        "output_limit": limits.output_limit_bytes,
+        "reap": reap,
+    }
+    return json.dumps(document).encode()
+
+
+def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
+    """Limits applied to the runner and inherited by everything it starts."""
+    cpu = int(limits.compile_timeout_s + case_count * (limits.timeout_s + 1) + 5)
+    file_size = limits.max_file_mb * 1024 * 1024
+
+    # RLIMIT_NPROC counts every task of the uid. As root each run gets a uid of its own; as an
+    # ordinary user (the container) the service's own threads share the count, so leave room.
+    processes = limits.max_processes + (0 if os.geteuid() == 0 else _NONROOT_HEADROOM)
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+# Called with each case's index and outcome as it arrives; returning False stops the run.
+CaseCallback = Callable[[int, CaseOutcome], bool]
+
+
+def run_runner(
+    argv: Sequence[str],
+    job_bytes: bytes,
+    case_count: int,
+    limits: Limits,
+    preexec: Callable[[], None],
+    cwd: str,
+    user: int | None = None,
+    on_case: CaseCallback | None = None,
+) -> RunResult:
+    deadline = time.monotonic() + limits.compile_timeout_s + case_count * (limits.timeout_s + 0.5)
+    deadline += 10
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            start_new_session=True,
+            preexec_fn=preexec,
+            user=user,
+            group=user,
+            extra_groups=[] if user is not None else None,
+        )
+    except OSError as exc:
+        raise SandboxUnavailable(f"cannot start {argv[0]}: {exc}") from exc
+    try:
+        _send(process, job_bytes)
+        lines, stderr = _collect(process, deadline, case_count, on_case)
+    finally:
+        _kill_session(process)
+        process.wait()
+    return _parse(lines, stderr, case_count, process.returncode)
+
+
+def _send(process: subprocess.Popen[bytes], job_bytes: bytes) -> None:
+    assert process.stdin is not None
+    try:
+        process.stdin.write(job_bytes)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+
+
+def _collect(
+    process: subprocess.Popen[bytes], deadline: float, case_count: int, on_case: CaseCallback | None
+) -> tuple[list[dict[str, object]], bytes]:
+    """Read result lines as they come; stop at the deadline or when ``on_case`` says so."""
+    assert process.stdout is not None and process.stderr is not None
+    streams = {process.stdout.fileno(): bytearray(), process.stderr.fileno(): bytearray()}
+    out_fd = process.stdout.fileno()
+    lines: list[dict[str, object]] = []
+    with selectors.DefaultSelector() as selector:
+        for fd in streams:
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            for key, _ in selector.select(remaining):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                streams[key.fd] += chunk
+                if len(streams[key.fd]) > _MAX_RUNNER_OUTPUT:
+                    return lines, bytes(streams[process.stderr.fileno()])
+            while b"\n" in streams[out_fd]:
+                raw, _, rest = bytes(streams[out_fd]).partition(b"\n")
+                streams[out_fd] = bytearray(rest)
+                if raw.startswith(b"{"):
+                    lines.append(json.loads(raw))
+                    cases = len(lines) - 1
+                    if cases > 0 and on_case is not None:
+                        outcome = CaseOutcome(**lines[-1])  # type: ignore[arg-type]
+                        if not on_case(cases - 1, outcome):
+                            return lines, b""
+    return lines, bytes(streams[process.stderr.fileno()])
+
+
+def _kill_session(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _parse(
+    lines: list[dict[str, object]], stderr: bytes, case_count: int, returncode: int | None
+) -> RunResult:
+    if not lines:
+        message = stderr.decode("utf-8", "replace").strip()[-500:]
+        if message.startswith("bwrap") or returncode in (126, 127):
+            raise SandboxUnavailable(message or f"sandbox exited with {returncode}")
+        raise SandboxError(f"runner produced nothing (exit {returncode}): {message}")
+    head, *rest = lines
+    if "compile_error" in head:
+        return RunResult(compile_error=str(head["compile_error"]))
+    cases = tuple(CaseOutcome(**line) for line in rest[:case_count])  # type: ignore[arg-type]
+    return RunResult(cases=cases, runner_died=len(cases) < case_count)

@@ -1,0 +1,41 @@
+"""Runs jobs with rlimits only, no isolation. Only for an explicit setting
+(``VERIREWARD_SANDBOX_BACKEND=none``), for machines where the operator accepts that the
+candidate code can read the filesystem and reach the network. Logged loudly."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+
+from sandbox.job import Job, Limits, RunResult
+from sandbox.languages import Language
+from sandbox.runner_process import RUNNER_SOURCE, CaseCallback, payload, rlimits, run_runner
+
+log = logging.getLogger(__name__)
+WARNING = "UNSANDBOXED: candidate code runs with rlimits only (VERIREWARD_SANDBOX_BACKEND=none)"
+
+
+class UnsandboxedRunner:
+    name = "none"
+
+    def __init__(self, python: str = "/usr/bin/python3") -> None:
+        self.python = python if python else sys.executable
+        log.warning(WARNING)
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def run(
+        self, job: Job, language: Language, limits: Limits, on_case: CaseCallback | None = None
+    ) -> RunResult:
+        with tempfile.TemporaryDirectory(prefix="verireward-run-") as workdir:
+            return run_runner(
+                [self.python, "-I", "-S", "-B", str(RUNNER_SOURCE)],
+                payload(job, language, limits, reap=False),
+                max(1, len(job.inputs)),
+                limits,
+                rlimits(limits, len(job.inputs)),
+                cwd=workdir,
+                on_case=on_case,
+            )

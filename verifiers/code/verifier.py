@@ -1,0 +1,150 @@
+"""``code``: does the completion's program pass the item's tests?
+
+The program is the last fenced code block of the completion (or of its last ``<answer>``); its
+fence tag picks the language (else ``tests.language``, else the ``language`` param). It runs in
+the sandbox (bubblewrap by default), one warm interpreter per submission, one forked child per
+case. The score is the pass ratio, or 0/1 with ``binary``; ``stop_on_first_failure`` stops the
+sandbox at the first failing case. A sandbox that cannot start is not the completion's fault:
+``sandbox_unavailable`` and ``reward: null``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from sandbox import (
+    CaseOutcome,
+    Job,
+    Language,
+    Limits,
+    Sandbox,
+    SandboxError,
+    SandboxUnavailable,
+    language_for_fence,
+    load_languages,
+    make_sandbox,
+)
+from verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
+from verifiers.code.judge import verdict_of
+from verifiers.protocol import Item, Status, Verdict
+
+BACKEND_VARIABLE = "VERIREWARD_SANDBOX_BACKEND"  # bwrap (default) | none (explicit opt-out)
+_FENCE = re.compile(r"```[ \t]*([\w+#-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
+_DETAIL_CASES = 50
+
+
+@dataclass(frozen=True)
+class CodeParams:
+    timeout_s: float = field(default=2.0, metadata={"doc": "wall-clock limit per test case"})
+    memory_mb: int = field(default=512, metadata={"doc": "address-space limit per test case"})
+    binary: bool = field(default=False, metadata={"doc": "1 only if every case passes"})
+    stop_on_first_failure: bool = field(default=False, metadata={"doc": "stop at first failure"})
+    float_tol: float = field(default=0.0, metadata={"doc": "relative tolerance for numbers"})
+    language: str = field(default="python", metadata={"doc": "when no fence tag says"})
+
+    def __post_init__(self) -> None:
+        if not 0 < self.timeout_s <= 60 or not 16 <= self.memory_mb <= 8192:
+            raise ValueError("timeout_s must be in (0, 60] and memory_mb in [16, 8192]")
+        if self.float_tol < 0:
+            raise ValueError("float_tol must be >= 0")
+
+
+class CodeVerifier:
+    name = "code"
+    description = "Runs the last fenced code block against the item's tests in a sandbox."
+    Params = CodeParams
+    execution = "process"
+    unavailable_code = "sandbox_unavailable"
+
+    def unavailable_reason(self) -> str | None:
+        return _sandbox().unavailable_reason()
+
+    def deadline_s(self, item: Item, params: CodeParams) -> float:
+        """Whole-run deadline for the worker: every case may use its full limit."""
+        try:
+            cases = max(1, len(read_tests(item.tests).inputs))
+        except ItemTestsError:
+            cases = 1
+        return Limits().compile_timeout_s + cases * (params.timeout_s + 0.5) + 15
+
+    def verify(self, item: Item, params: CodeParams) -> Verdict:
+        try:
+            spec = read_tests(item.tests)
+        except ItemTestsError as exc:
+            return Verdict.error("invalid_tests", str(exc))
+        extracted = extract_code(item.completion)
+        if extracted is None:
+            return Verdict.failed("no_code")
+        fence, code = extracted
+        languages = _languages()
+        language = language_for_fence(fence, languages) if fence else None
+        language = language or languages.get(spec.language or params.language)
+        if language is None:
+            return Verdict.failed("unsupported_language", fence=fence)
+        if spec.mode not in language.modes:
+            return Verdict.failed("unsupported_language", language=language.name, mode=spec.mode)
+        return _judge(code, spec, language, params)
+
+
+def extract_code(completion: str) -> tuple[str, str] | None:
+    answers = _ANSWER.findall(completion)
+    for text in ([answers[-1]] if answers else []) + [completion]:
+        blocks = _FENCE.findall(text)
+        if blocks:
+            return blocks[-1][0], blocks[-1][1]
+    return None
+
+
+def _judge(code: str, spec: ItemTests, language: Language, params: CodeParams) -> Verdict:
+    limits = Limits(timeout_s=params.timeout_s, memory_mb=params.memory_mb)
+    job = Job(language.name, code, spec.mode, spec.inputs, spec.fn_name, spec.check)
+    expected = spec.expected or (None,)
+    verdicts: list[str] = []
+
+    def on_case(index: int, outcome: CaseOutcome) -> bool:
+        verdict = verdict_of(outcome, spec.mode, expected[index], params.float_tol)
+        verdicts.append(verdict)
+        return verdict == "passed" or not params.stop_on_first_failure
+
+    try:
+        result = _sandbox().run(job, language, limits, on_case)
+    except SandboxUnavailable as exc:
+        return Verdict.error("sandbox_unavailable", str(exc))
+    except SandboxError as exc:
+        return Verdict.error("sandbox_error", str(exc))
+    total = len(expected)
+    if result.compile_error is not None:
+        return Verdict.failed("compile_error", stderr=result.compile_error[-1000:], total=total)
+    verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
+    passed = verdicts.count("passed")
+    score = float(passed == total) if params.binary else passed / total
+    cases = [
+        {"verdict": v, **_case_detail(o)}
+        for v, o in zip(verdicts[:_DETAIL_CASES], result.cases, strict=False)
+    ]
+    details = {"language": language.name, "passed": passed, "total": total, "cases": cases}
+    status = Status.PASS if passed == total else Status.FAIL
+    reason = "all_passed" if passed == total else next(v for v in verdicts if v != "passed")
+    return Verdict(status, score, reason, details)
+
+
+def _case_detail(outcome: CaseOutcome) -> dict[str, object]:
+    detail: dict[str, object] = {"seconds": outcome.seconds}
+    if outcome.stderr:
+        detail["stderr"] = outcome.stderr[-500:]
+    return detail
+
+
+@cache
+def _sandbox() -> Sandbox:
+    # One per process (workers included), made on first use, never pickled with the verifier.
+    return make_sandbox(os.environ.get(BACKEND_VARIABLE, "bwrap"))
+
+
+@cache
+def _languages() -> dict[str, Language]:
+    return load_languages()
