@@ -15,6 +15,7 @@ Measured on the development machine, these hold together and are all applied:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
@@ -33,6 +34,7 @@ from sandbox.runner_process import RUNNER_SOURCE, CaseCallback, payload, rlimits
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 FIRST_SLOT_UID = 61_000
+_PR_SET_CHILD_SUBREAPER = 36
 SLOTS = 64
 
 
@@ -50,6 +52,8 @@ class BwrapSandbox:
         (self._share / "runner.py").chmod(0o644)
         self._reason: str | None = None
         self._probed = False
+        if os.geteuid() == 0:
+            _become_subreaper()
 
     def unavailable_reason(self) -> str | None:
         if not self._probed:
@@ -178,11 +182,22 @@ class BwrapSandbox:
         return None
 
 
+def _become_subreaper() -> None:
+    """Orphaned sandbox processes come back to us (not to a PID 1 that may never reap them):
+    zombies of a slot uid count against its RLIMIT_NPROC until someone reaps them."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
 def _kill_uid(uid: int, patience_s: float = 2.0) -> None:
-    """SIGKILL every process of ``uid`` until none is left (namespace teardown is async)."""
+    """SIGKILL every process of ``uid`` and reap what was orphaned to us, until none is left
+    (PID-namespace teardown is asynchronous)."""
     deadline = time.monotonic() + patience_s
     while time.monotonic() < deadline:
-        alive = _pids_of(uid)
+        alive, zombies = _processes_of(uid)
+        for pid in zombies:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
         if not alive:
             return
         for pid in alive:
@@ -191,11 +206,20 @@ def _kill_uid(uid: int, patience_s: float = 2.0) -> None:
         time.sleep(0.01)
 
 
-def _pids_of(uid: int) -> list[int]:
-    pids = []
+def _processes_of(uid: int) -> tuple[list[int], list[int]]:
+    """(live processes of ``uid``, its zombies that are our children)."""
+    alive, zombies = [], []
+    me = os.getpid()
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-    return pids
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            if entry.stat().st_uid != uid:
+                continue
+            with open(f"{entry.path}/stat") as handle:
+                state, parent = handle.read().rpartition(")")[2].split()[:2]
+            if state != "Z":
+                alive.append(int(entry.name))
+            elif int(parent) == me:
+                zombies.append(int(entry.name))
+    return alive, zombies

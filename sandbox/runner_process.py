@@ -3,8 +3,9 @@ enforces the whole-run deadline and output cap, and reads back one outcome per c
 
 from __future__ import annotations
 
+import ast
 import contextlib
-import json
+import marshal
 import os
 import resource
 import selectors
@@ -20,10 +21,12 @@ from sandbox.languages import Language
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
 _NONROOT_HEADROOM = 512
+_EXIT_GRACE_S = 1.0
 _MAX_RUNNER_OUTPUT = 64 * 1024 * 1024  # the runner caps each case; this bounds a broken runner
 
 
 def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
+    """The job for the runner, as marshal (plain literals only; the runner loads it fast)."""
     cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs] or (
         [{}] if job.mode == "script" else []
     )
@@ -43,7 +46,7 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
     }
-    return json.dumps(document).encode()
+    return marshal.dumps(document)
 
 
 def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
@@ -100,6 +103,9 @@ def run_runner(
     try:
         _send(process, job_bytes)
         lines, stderr = _collect(process, deadline, case_count, on_case)
+        # Let bwrap reap its namespace on a normal exit: killing it first orphans its init.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=_EXIT_GRACE_S)
     finally:
         _kill_session(process)
         process.wait()
@@ -141,8 +147,9 @@ def _collect(
             while b"\n" in streams[out_fd]:
                 raw, _, rest = bytes(streams[out_fd]).partition(b"\n")
                 streams[out_fd] = bytearray(rest)
-                if raw.startswith(b"{"):
-                    lines.append(json.loads(raw))
+                record = _record(raw)
+                if record is not None:
+                    lines.append(record)
                     cases = len(lines) - 1
                     if cases > 0 and on_case is not None:
                         outcome = CaseOutcome(**lines[-1])  # type: ignore[arg-type]
@@ -154,6 +161,26 @@ def _collect(
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+_RECORD_KEYS = (
+    {"ready"},
+    {"compile_error"},
+    {"status", "exit_code", "signal", "seconds", "stdout", "stderr", "value"},
+)
+
+
+def _record(raw: bytes) -> dict[str, object] | None:
+    """One result line: a dict literal. literal_eval never runs code; anything else is dropped."""
+    if not raw.startswith(b"{"):
+        return None
+    try:
+        record = ast.literal_eval(raw.decode("utf-8", "replace"))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(record, dict) or set(record) not in _RECORD_KEYS:
+        return None
+    return record
 
 
 def _parse(

@@ -110,6 +110,7 @@ def test_assert_scripts_humaneval_and_mbpp() -> None:
         "import sys\nsys.exit(0)",  # exit before the asserts run
         "import os\nos._exit(0)",
         "raise SystemExit",
+        "import os\nos.write(3, b'checked')\nos._exit(0)",  # forging the harness's marker
     ],
 )
 def test_exiting_early_does_not_pass_asserts(program: str) -> None:
