@@ -42,3 +42,4 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/score_bench.py
 	$(BIN)/python bench/math_bench.py
+	$(BIN)/python bench/code_bench.py

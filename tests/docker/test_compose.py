@@ -47,7 +47,14 @@ def test_entrypoint_is_the_cli_and_user_is_not_root() -> None:
     assert 'ENTRYPOINT ["verireward"]' in dockerfile()
     users = re.findall(r"^USER (\S+)", dockerfile(), re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
-    assert "bubblewrap" in dockerfile()
+    for package in ("bubblewrap", "python3-minimal", "g++"):
+        assert package in dockerfile()
+
+
+def test_sandbox_container_options() -> None:
+    # bubblewrap needs user namespaces, which Docker's default seccomp/AppArmor profiles block
+    assert {"seccomp=unconfined", "apparmor=unconfined"} <= set(service()["security_opt"])
+    assert service()["environment"]["VERIREWARD_SANDBOX_BACKEND"] == "bwrap"
 
 
 def test_environment_names_real_settings() -> None:
