@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
 from service import health, routes
 from service.body_limit import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics
@@ -33,6 +34,8 @@ def create_app(
         unavailable = app.state.engine.registry.unavailable()
         for name, reason in unavailable.items():
             log.warning("verifier %s unavailable: %s", name, reason)
+        if app.state.settings.sandbox_backend == "none":
+            log.warning(UNSANDBOXED_WARNING)
         try:
             yield
         finally:

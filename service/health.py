@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
 from service.auth import ApiKeyDep
 
 open_router = APIRouter()
@@ -31,7 +32,10 @@ async def readyz(request: Request) -> JSONResponse:
         "verifiers": sorted(engine.registry),
         "unavailable": engine.registry.unavailable(),
         "worker_processes": engine.pool.workers if engine.pool else 0,
+        "sandbox_backend": request.app.state.settings.sandbox_backend,
     }
+    if request.app.state.settings.sandbox_backend == "none":
+        body["warnings"] = [UNSANDBOXED_WARNING]
     return JSONResponse(body)
 
 

@@ -174,3 +174,10 @@ def test_verifiers_lists_schema_and_availability(fake_client: TestClient) -> Non
     assert set(listed) == {"format", "echo", "broken", "offline"}
     assert listed["format"]["params_schema"]["properties"]["mode"]["default"] == "lenient"
     assert listed["offline"]["available"] is False
+
+
+def test_readyz_warns_loudly_when_unsandboxed(fake_registry) -> None:
+    with TestClient(create_app(Settings(sandbox_backend="none"), fake_registry)) as client:
+        ready = client.get("/readyz").json()
+    assert ready["sandbox_backend"] == "none"
+    assert "UNSANDBOXED" in ready["warnings"][0]

@@ -123,3 +123,32 @@ def test_code_items_run_in_the_sandbox(server: str, bwrap: object) -> None:
     assert results[0]["reward"] == pytest.approx(1.1)
     assert results[1]["details"]["code"]["reason"] == "no_code"
     assert "code" not in ready["unavailable"]
+
+
+HOSTILE_PROGRAMS = [
+    "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+    "x = bytearray(16 * 1024**3)",
+    "while True:\n    print('x' * 100000)",
+    "import os, signal\nos.kill(-1, signal.SIGKILL)",
+    "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+    "import time, subprocess\nsubprocess.Popen(['sleep', '100'])\ntime.sleep(100)",
+]
+
+
+def test_hostile_batch_leaves_the_service_healthy(server: str, bwrap: object) -> None:
+    tests = {"cases": [{"input": "", "output": "ok"}]}
+    items = [
+        {"id": i, "completion": f"```python\n{program}\n```", "tests": tests}
+        for i, program in enumerate(HOSTILE_PROGRAMS)
+    ]
+    items.append({"id": "fine", "completion": "```python\nprint('ok')\n```", "tests": tests})
+    body = {
+        "items": items,
+        "reward": {"weights": {"code": 1.0}, "params": {"code": {"timeout_s": 1.0}}},
+    }
+    with httpx.Client(base_url=server, timeout=120) as client:
+        results = client.post("/score", json=body).json()["results"]
+        assert [r["reward"] for r in results] == [0.0] * len(HOSTILE_PROGRAMS) + [1.0]
+        assert client.get("/healthz").json() == {"status": "ok"}
+        again = client.post("/score", json={"items": items[-1:]}).json()["results"]
+        assert again[0]["scores"]["code"] == 1.0
