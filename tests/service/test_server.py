@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -17,42 +10,9 @@ pytestmark = pytest.mark.integration
 R1 = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_MAX_ITEMS": "50000"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not become ready in 30 s")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def test_scores_batches_over_http(server: str) -> None:
+def test_scores_batches_over_http(live_server: str) -> None:
     items = [{"id": i, "completion": R1 if i % 2 else "no tags"} for i in range(2_000)]
-    with httpx.Client(base_url=server, timeout=30) as client:
+    with httpx.Client(base_url=live_server, timeout=30) as client:
         results = client.post("/score", json={"items": items}).json()["results"]
         assert [r["id"] for r in results] == list(range(2_000))
         assert all(r["reward"] == pytest.approx(0.1) for r in results[1::2])
@@ -63,11 +23,11 @@ def test_scores_batches_over_http(server: str) -> None:
         assert "verireward_items_total" in client.get("/metrics").text
 
 
-def test_concurrent_batches_all_answered(server: str) -> None:
+def test_concurrent_batches_all_answered(live_server: str) -> None:
     import asyncio
 
     async def run() -> list[int]:
-        async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
             bodies = [
                 {"items": [{"id": f"{b}-{i}", "completion": R1} for i in range(50)]}
                 for b in range(20)
@@ -81,7 +41,7 @@ def test_concurrent_batches_all_answered(server: str) -> None:
     assert set(asyncio.run(run())) == {200}
 
 
-def test_math_items_score_through_worker_pool(server: str) -> None:
+def test_math_items_score_through_worker_pool(live_server: str) -> None:
     items = [
         {"id": "right", "completion": "<think>2+12</think> <answer>14</answer>", "answer": "14"},
         {
@@ -93,7 +53,7 @@ def test_math_items_score_through_worker_pool(server: str) -> None:
         {"id": "tower", "completion": "\\boxed{9^{9^{9^{9}}}}", "answer": "14"},
         {"id": "bad-ref", "completion": "\\boxed{1}", "answer": "\\frac{1}{"},
     ]
-    with httpx.Client(base_url=server, timeout=30) as client:
+    with httpx.Client(base_url=live_server, timeout=30) as client:
         results = client.post("/score", json={"items": items}).json()["results"]
     by_id = {r["id"]: r for r in results}
     assert by_id["right"]["reward"] == pytest.approx(1.1)
@@ -105,7 +65,7 @@ def test_math_items_score_through_worker_pool(server: str) -> None:
     assert by_id["bad-ref"]["error"]["code"] == "reference_unparseable"
 
 
-def test_code_items_run_in_the_sandbox(server: str, bwrap: object) -> None:
+def test_code_items_run_in_the_sandbox(live_server: str, bwrap: object) -> None:
     program = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
     tests = {"cases": [{"input": "1 2\n", "output": "3\n"}, {"input": "2 2\n", "output": "4"}]}
     items = [
@@ -116,7 +76,7 @@ def test_code_items_run_in_the_sandbox(server: str, bwrap: object) -> None:
         },
         {"id": "none", "completion": "<think>hmm</think> <answer>no idea</answer>", "tests": tests},
     ]
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(base_url=live_server, timeout=60) as client:
         results = client.post("/score", json={"items": items}).json()["results"]
         ready = client.get("/readyz").json()
     assert results[0]["scores"] == {"code": 1.0, "format": 1.0}
@@ -135,7 +95,7 @@ HOSTILE_PROGRAMS = [
 ]
 
 
-def test_hostile_batch_leaves_the_service_healthy(server: str, bwrap: object) -> None:
+def test_hostile_batch_leaves_the_service_healthy(live_server: str, bwrap: object) -> None:
     tests = {"cases": [{"input": "", "output": "ok"}]}
     items = [
         {"id": i, "completion": f"```python\n{program}\n```", "tests": tests}
@@ -146,7 +106,7 @@ def test_hostile_batch_leaves_the_service_healthy(server: str, bwrap: object) ->
         "items": items,
         "reward": {"weights": {"code": 1.0}, "params": {"code": {"timeout_s": 1.0}}},
     }
-    with httpx.Client(base_url=server, timeout=120) as client:
+    with httpx.Client(base_url=live_server, timeout=120) as client:
         results = client.post("/score", json=body).json()["results"]
         assert [r["reward"] for r in results] == [0.0] * len(HOSTILE_PROGRAMS) + [1.0]
         assert client.get("/healthz").json() == {"status": "ok"}
