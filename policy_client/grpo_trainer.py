@@ -51,7 +51,9 @@ class GRPOTrainer:
         torch.manual_seed(config.seed)
         random.seed(config.seed)
         if self.on_gpu and config.gradient_checkpointing:
-            model.gradient_checkpointing_enable()
+            # transformers 5 renamed it; 4.x only has the old name
+            enable = getattr(model, "activation_checkpointing_enable", None)
+            (enable or model.gradient_checkpointing_enable)()
         self.ref_model = ref_model
         if config.beta > 0 and ref_model is None:
             self.ref_model = copy.deepcopy(model).eval().requires_grad_(False)

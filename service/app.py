@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
-from service import health, routes
+from service import health, openrlhf, routes
 from service.body_limit import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics
 from service.schemas import ScoreRequest
@@ -48,6 +48,7 @@ def create_app(
     app.include_router(health.open_router)
     app.include_router(health.router)
     app.include_router(routes.router)
+    app.include_router(openrlhf.router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=app.state.settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

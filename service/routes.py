@@ -36,7 +36,7 @@ async def score(request: Request) -> Response:
     try:
         parsed = ScoreRequest.model_validate_json(await request.body())
     except ValidationError as exc:
-        return _validation_response(exc)
+        return validation_response(exc)
     settings = request.app.state.settings
     if len(parsed.items) > settings.max_items:
         return error_response(
@@ -69,7 +69,7 @@ async def list_verifiers(request: Request) -> dict[str, Any]:
     return {"verifiers": described}
 
 
-def _validation_response(exc: ValidationError) -> JSONResponse:
+def validation_response(exc: ValidationError) -> JSONResponse:
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
     status_code = 400 if any(e["type"] == "json_invalid" for e in errors) else 422
     detail = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in errors]
