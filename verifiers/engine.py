@@ -89,6 +89,9 @@ class ScoringEngine:
         for task, verdict in [*done, *zip(remote, remote_verdicts, strict=True)]:
             for slot in task.slots:
                 verdicts[slot][task.verifier.name] = verdict
+        # Batch verifiers see the whole request and the other verifiers' scores (length
+        # rewards that depend on correctness, group-relative rewards).
+        await asyncio.to_thread(self._run_batch_verifiers, items, spec, weights, verdicts)
         described: dict[int, dict[str, Any]] = {}  # one details dict per distinct verdict
         return [
             _combine(item, w, v, described)
@@ -122,6 +125,8 @@ class ScoringEngine:
                 if too_long:
                     verdicts[index][name] = Verdict.failed("too_long", limit_chars=limit)
                     continue
+                if verifier.execution == "batch":
+                    continue  # after the others: see _run_batch_verifiers
                 if name not in params_of:
                     params_of[name] = spec.params_for(name, verifier.Params)
                 params = params_of[name]
@@ -159,6 +164,31 @@ class ScoringEngine:
             for name, outcomes in observed.items():
                 self._observe(name, outcomes)
         return done, remote
+
+    def _run_batch_verifiers(
+        self,
+        items: Sequence[Item],
+        spec: RewardSpec,
+        weights: list[dict[str, float]],
+        verdicts: list[dict[str, Verdict]],
+    ) -> None:
+        for name, verifier in self.registry.items():
+            if verifier.execution != "batch":
+                continue
+            slots = [i for i, w in enumerate(weights) if name in w and name not in verdicts[i]]
+            if not slots:
+                continue
+            scores = [
+                {n: v.score for n, v in verdicts[i].items() if v.status is not Status.ERROR}
+                for i in slots
+            ]
+            start = time.perf_counter()
+            results = _call_batch(verifier, [items[i] for i in slots], spec, scores)
+            seconds = (time.perf_counter() - start) / len(slots)
+            for slot, verdict in zip(slots, results, strict=True):
+                verdicts[slot][name] = verdict
+            if self._observe is not None:
+                self._observe(name, [(v.status, seconds) for v in results])
 
     async def _run_remote(self, task: _Task) -> Verdict:
         if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
@@ -204,6 +234,23 @@ def _cache_key(verifier: Verifier, item: Item, params: Any) -> Hashable | None:
         log.exception("cache_key of %s failed; checking without dedupe", verifier.name)
         return None
     return None if key is None else (verifier.name, repr(params), key)
+
+
+def _call_batch(
+    verifier: Verifier, items: list[Item], spec: RewardSpec, scores: list[dict[str, float]]
+) -> list[Verdict]:
+    params = spec.params_for(verifier.name, verifier.Params)
+    try:
+        results = list(verifier.verify_batch(items, params, scores))  # type: ignore[attr-defined]
+    except Exception as exc:
+        log.exception("verifier %s raised", verifier.name)
+        error = Verdict.error("internal_error", f"verifier {verifier.name!r} raised {exc!r}")
+        return [error] * len(items)
+    if len(results) != len(items) or not all(isinstance(v, Verdict) for v in results):
+        return [Verdict.error("internal_error", f"{verifier.name!r} returned bad verdicts")] * len(
+            items
+        )
+    return results
 
 
 def _call_quick(task: _Task) -> Verdict | None:

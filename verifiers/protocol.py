@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
-Execution = Literal["inline", "process"]
+Execution = Literal["inline", "process", "batch"]
 
 
 class Status(StrEnum):
@@ -86,6 +86,10 @@ class Verifier(Protocol):
 
     ``execution = "process"`` asks the engine to run ``verify`` in a worker process with a hard
     deadline (for sympy or sandboxes that may hang); the instance must then be picklable.
+    ``execution = "batch"`` runs after all the others, inline, through
+    ``verify_batch(items, params, scores) -> list[Verdict]``, where ``scores[i]`` holds the
+    other verifiers' scores of ``items[i]`` in this request (length rewards that depend on
+    correctness, rewards relative to a group of completions).
 
     Optional hooks, looked up with ``getattr``:
 

@@ -101,8 +101,10 @@ def _validate(verifier: Any) -> None:
         raise RegistryError(f"{label}.name {verifier.name!r} must match {_NAME.pattern}")
     if not isinstance(verifier.description, str) or not verifier.description.strip():
         raise RegistryError(f"{label}.description must be a non-empty string")
-    if verifier.execution not in ("inline", "process"):
-        raise RegistryError(f"{label}.execution must be 'inline' or 'process'")
+    if verifier.execution not in ("inline", "process", "batch"):
+        raise RegistryError(f"{label}.execution must be 'inline', 'process' or 'batch'")
+    if verifier.execution == "batch" and not callable(getattr(verifier, "verify_batch", None)):
+        raise RegistryError(f"{label}: a batch verifier needs verify_batch(items, params, scores)")
     if not (dataclasses.is_dataclass(verifier.Params) and isinstance(verifier.Params, type)):
         raise RegistryError(f"{label}.Params must be a dataclass type")
     try:

@@ -1,0 +1,82 @@
+"""``length_cosine`` (open-r1, from "Demystifying Long Chain-of-Thought Reasoning"): a
+cosine-scaled length reward that depends on correctness. With ``p = min(L, max_length) /
+max_length`` and ``c = cos(p·π)``:
+
+    correct:  min_correct + ½ (max_correct - min_correct)(1 + c)    (short: 1.0 → long: 0.5)
+    wrong:    max_wrong  + ½ (min_wrong  - max_wrong)(1 + c)        (short: -1.0 → long: -0.5)
+
+so shorter correct answers earn more and longer wrong ones are punished less. Correctness is
+the item's ``math`` (else ``code``) score in the same request, at least ``correct_threshold``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from verifiers.protocol import Item, Status, Verdict
+from verifiers.shaping.correctness import accuracy
+from verifiers.shaping.text_units import completion_tokens
+
+
+@dataclass(frozen=True)
+class LengthCosineParams:
+    max_length: int = field(default=1000, metadata={"doc": "length (tokens) of the far end"})
+    min_correct: float = 0.5
+    max_correct: float = 1.0
+    min_wrong: float = -1.0
+    max_wrong: float = -0.5
+    correct_threshold: float = field(default=1.0, metadata={"doc": "accuracy counted correct"})
+
+    def __post_init__(self) -> None:
+        if self.max_length < 1:
+            raise ValueError("max_length must be >= 1")
+
+
+def cosine_length_reward(length: int, correct: bool, params: LengthCosineParams) -> float:
+    cosine = math.cos(min(length, params.max_length) / params.max_length * math.pi)
+    low, high = (
+        (params.min_correct, params.max_correct)
+        if correct
+        else (params.max_wrong, params.min_wrong)
+    )
+    return low + 0.5 * (high - low) * (1.0 + cosine)
+
+
+class LengthCosineVerifier:
+    name = "length_cosine"
+    description = (
+        "Cosine-scaled length reward: short correct earns most, long wrong least punished."
+    )
+    Params = LengthCosineParams
+    execution = "batch"
+
+    def verify(self, item: Item, params: LengthCosineParams) -> Verdict:
+        return self.verify_batch([item], params, [{}])[0]
+
+    def verify_batch(
+        self, items: list[Item], params: LengthCosineParams, scores: list[dict[str, float]]
+    ) -> list[Verdict]:
+        verdicts = []
+        for item, item_scores in zip(items, scores, strict=True):
+            correctness = accuracy(item_scores)
+            if correctness is None:
+                verdicts.append(
+                    Verdict.error(
+                        "missing_dependency",
+                        "length_cosine needs a math or code score in the request",
+                    )
+                )
+                continue
+            length, source = completion_tokens(item)
+            correct = correctness >= params.correct_threshold
+            score = cosine_length_reward(length, correct, params)
+            verdicts.append(
+                Verdict(
+                    Status.PASS if correct else Status.FAIL,
+                    score,
+                    "cosine_length",
+                    {"tokens": length, "token_source": source, "correct": correct},
+                )
+            )
+        return verdicts
