@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
 from service import health, openrlhf, routes
+from service.admission import Admission
 from service.body_limit import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics
+from service.request_log import RequestIdMiddleware, configure_logging
 from service.schemas import ScoreRequest
 from service.settings import Settings
 from verifiers import EngineLimits, ScoringEngine, VerifierRegistry, WorkerPool, load_registry
@@ -30,6 +33,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings or Settings()
+        configure_logging(app.state.settings.log_level, app.state.settings.log_json)
         app.state.engine = build_engine(app.state.settings, registry, metrics)
         unavailable = app.state.engine.registry.unavailable()
         for name, reason in unavailable.items():
@@ -45,12 +49,23 @@ def create_app(
     app = FastAPI(title="verireward", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings or Settings()
     app.state.metrics = metrics
+    app.state.admission = Admission(
+        app.state.settings.max_inflight_items, app.state.settings.retry_after_s, metrics
+    )
     app.include_router(health.open_router)
     app.include_router(health.router)
     app.include_router(routes.router)
     app.include_router(openrlhf.router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=app.state.settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if app.state.settings.cors_origins:  # off unless origins are configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=app.state.settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+        )
+    app.add_middleware(RequestIdMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

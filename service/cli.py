@@ -41,7 +41,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         factory=False,
-        log_level="info",
+        log_config=None,  # the app configures structured logging itself
+        access_log=False,  # replaced by one structured line per request, with its id
+        timeout_graceful_shutdown=settings.shutdown_grace_s,  # SIGTERM drains in-flight work
     )
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from verifiers import Status
@@ -37,6 +37,23 @@ class ServiceMetrics:
             "time of one verifier check",
             ["verifier"],
             buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+        self.inflight_items = Gauge(
+            "verireward_inflight_items", "items being scored now", registry=self.registry
+        )
+        self.capacity_items = Gauge(
+            "verireward_capacity_items",
+            "items that may be in flight (max_inflight_items)",
+            registry=self.registry,
+        )
+        self.rejected = Counter(
+            "verireward_overload_rejections", "requests refused with 503", registry=self.registry
+        )
+        self.disconnects = Counter(
+            "verireward_client_disconnects",
+            "requests cancelled because the client left",
             registry=self.registry,
         )
 

@@ -15,10 +15,11 @@ import math
 import re
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from service.admission import score_admitted
 from service.auth import ApiKeyDep
 from service.routes import error_response, validation_response
 from verifiers import Item, SpecError, build_spec
@@ -59,7 +60,7 @@ def _item(index: int, query: str, prompt: str | None, label: Any) -> Item:
 
 @router.post("/get_reward")
 @router.post("/openrlhf/get_reward", include_in_schema=False)
-async def get_reward(request: Request) -> JSONResponse:
+async def get_reward(request: Request) -> Response:
     try:
         parsed = OpenRLHFRequest.model_validate_json(await request.body())
     except ValidationError as exc:
@@ -86,7 +87,9 @@ async def get_reward(request: Request) -> JSONResponse:
         _item(i, q, p, lab)
         for i, (q, p, lab) in enumerate(zip(parsed.query, prompts, labels, strict=True))
     ]
-    results = await engine.score(items, spec)
+    results = await score_admitted(request, items, spec)
+    if isinstance(results, Response):
+        return results
     rewards = [0.0 if r.reward is None or math.isnan(r.reward) else r.reward for r in results]
     names = sorted({name for r in results for name in r.scores})
     extra_logs: dict[str, Any] = {

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from service.admission import score_admitted
 from service.auth import ApiKeyDep
 from service.schemas import ScoreRequest, ScoreResponse
 from verifiers import ScoringEngine, SpecError, build_spec
@@ -52,7 +53,9 @@ async def score(request: Request) -> Response:
         )
     except SpecError as exc:
         return error_response(422, ["body", *exc.loc], exc.message, "invalid_reward_spec")
-    results = await engine.score([item.to_item() for item in parsed.items], spec)
+    results = await score_admitted(request, [item.to_item() for item in parsed.items], spec)
+    if isinstance(results, Response):
+        return results
     return Response(orjson.dumps({"results": results}, default=str), media_type="application/json")
 
 

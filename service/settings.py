@@ -23,6 +23,18 @@ class Settings(BaseSettings):
         200_000, ge=1, description="longer completions score 0 with reason too_long"
     )
 
+    max_inflight_items: int = Field(
+        65_536, ge=1, description="items being scored at once; beyond, 503 + Retry-After"
+    )
+    retry_after_s: int = Field(1, ge=0, description="Retry-After of an overload 503")
+    shutdown_grace_s: float = Field(
+        30.0, ge=0, description="on SIGTERM, time given to in-flight requests"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="allowed CORS origins; empty: CORS off"
+    )
+    log_json: bool = Field(True, description="structured JSON logs")
+    log_level: str = Field("info", description="debug logs include completion text")
     verifier_processes: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="math/code worker pool"
     )

@@ -71,3 +71,19 @@ class OfflineVerifier(EchoVerifier):
 
     def unavailable_reason(self) -> str:
         return "backend missing"
+
+
+class CrashOnceVerifier:
+    """Crashes its worker the first time it sees a marker path, then passes (retry test)."""
+
+    name = "crash_once"
+    description = "crashes once per marker file"
+    Params = SleepParams
+    execution = "process"
+
+    def verify(self, item: Item, params: SleepParams) -> Verdict:
+        marker = item.completion
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(9)
+        return Verdict.of(True, "survived")

@@ -201,6 +201,8 @@ class ScoringEngine:
         )
         start = time.perf_counter()
         verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
+        if verdict.code == "worker_crashed":  # replaced worker, one more try, then marked
+            verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
         if self._observe is not None:
             self._observe(task.verifier.name, [(verdict.status, time.perf_counter() - start)])
         return self._remember(task, verdict)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-import uvicorn
 
-from service.app import create_app
 from service.settings import Settings
 from tests.fakes import SleepVerifier
 from verifiers import VerifierRegistry
@@ -21,26 +18,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def stuck_server() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings = Settings(verifier_processes=2, port=port)
-    app = create_app(settings, VerifierRegistry([FormatVerifier(), SleepVerifier()]))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+def stuck_server(serve_app: Callable[..., str]) -> str:
+    return serve_app(
+        Settings(verifier_processes=2), VerifierRegistry([FormatVerifier(), SleepVerifier()])
+    )
 
 
 def test_healthz_answers_while_all_workers_are_stuck(stuck_server: str) -> None:

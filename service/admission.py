@@ -1,0 +1,95 @@
+"""Backpressure: a bounded number of items in flight across all scoring endpoints.
+
+When a request would exceed the bound it is refused at once with 503 and ``Retry-After``,
+instead of queueing until trainers time out; the bound, the load and the refusals are in
+``/metrics``. Single event loop, so plain counters suffice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+
+from service.metrics import ServiceMetrics
+from verifiers import Item, ItemResult, RewardSpec
+
+T = TypeVar("T")
+_DISCONNECT_POLL_S = 0.25
+
+
+class Admission:
+    def __init__(self, capacity_items: int, retry_after_s: int, metrics: ServiceMetrics) -> None:
+        self.capacity = capacity_items
+        self.retry_after_s = retry_after_s
+        self.in_flight = 0
+        self.metrics = metrics
+        metrics.capacity_items.set(capacity_items)
+
+    def try_acquire(self, items: int) -> bool:
+        if self.in_flight + items > self.capacity and self.in_flight > 0:
+            self.metrics.rejected.inc()
+            return False
+        self.in_flight += items
+        self.metrics.inflight_items.set(self.in_flight)
+        return True
+
+    def release(self, items: int) -> None:
+        self.in_flight -= items
+        self.metrics.inflight_items.set(self.in_flight)
+
+    def busy_response(self) -> JSONResponse:
+        return JSONResponse(
+            {
+                "detail": [
+                    {
+                        "loc": ["body"],
+                        "msg": "scoring capacity is full; retry later",
+                        "type": "overloaded",
+                    }
+                ]
+            },
+            status_code=503,
+            headers={"Retry-After": str(self.retry_after_s)},
+        )
+
+
+class ClientGone(Exception):
+    """The client disconnected before its results were ready; its work was cancelled."""
+
+
+async def unless_disconnected(request: Request, work: Awaitable[T]) -> T:
+    """Run ``work``, cancelling it (and the worker processes it holds) if the client leaves."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=_DISCONNECT_POLL_S)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                task.cancel()
+                raise ClientGone
+    finally:
+        if not task.done():
+            task.cancel()
+
+
+async def score_admitted(
+    request: Request, items: list[Item], spec: RewardSpec
+) -> list[ItemResult] | Response:
+    """The scoring path shared by every endpoint: admission, disconnect watch, release."""
+    if not items:
+        return []
+    admission: Admission = request.app.state.admission
+    if not admission.try_acquire(len(items)):
+        return admission.busy_response()
+    try:
+        return await unless_disconnected(request, request.app.state.engine.score(items, spec))
+    except ClientGone:
+        admission.metrics.disconnects.inc()
+        return Response(status_code=499)  # nginx's "client closed request"; nobody reads it
+    finally:
+        admission.release(len(items))
