@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="default: VERIREWARD_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default: VERIREWARD_PORT or 8000")
     serve.add_argument("--workers", type=int, help="uvicorn worker processes")
+    serve.add_argument("--ray", action="store_true", help="run as a Ray Serve application")
 
     score = commands.add_parser("score", help="score a JSONL file offline")
     score.add_argument("input", help="JSONL of /score items ('-' for stdin)")
@@ -35,6 +36,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k in ("host", "port", "workers") if (v := getattr(args, k)) is not None}
     settings = Settings(**overrides)
+    if args.ray:
+        from service.ray_serve import run
+
+        run(settings)
+        return 0
     uvicorn.run(
         "service.main:app",
         host=settings.host,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -33,6 +35,7 @@ async def readyz(request: Request) -> JSONResponse:
         "unavailable": engine.registry.unavailable(),
         "worker_processes": engine.pool.workers if engine.pool else 0,
         "sandbox_backend": request.app.state.settings.sandbox_backend,
+        "replica": f"{socket.gethostname()}:{os.getpid()}",
     }
     if request.app.state.settings.sandbox_backend == "none":
         body["warnings"] = [UNSANDBOXED_WARNING]

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     )
     log_json: bool = Field(True, description="structured JSON logs")
     log_level: str = Field("info", description="debug logs include completion text")
+    ray_address: str | None = Field(None, description="Ray cluster ('auto'); unset: local Ray")
+    ray_replicas: int = Field(2, ge=1, description="Serve replicas (the minimum if autoscaling)")
+    ray_max_replicas: int = Field(2, ge=1, description="> ray_replicas turns autoscaling on")
+    ray_replica_cpus: float = Field(1.0, gt=0, description="CPUs reserved per replica")
+    ray_max_ongoing_requests: int = Field(32, ge=1, description="per replica")
+    ray_target_ongoing_requests: float = Field(4.0, gt=0, description="autoscaling target")
     verifier_processes: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="math/code worker pool"
     )
