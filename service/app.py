@@ -16,6 +16,7 @@ from service import health, openrlhf, routes
 from service.admission import Admission
 from service.body_limit import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics
+from service.openrlhf import OpenRLHFRequest
 from service.request_log import RequestIdMiddleware, configure_logging
 from service.schemas import ScoreRequest
 from service.settings import Settings
@@ -88,12 +89,13 @@ def build_engine(
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    # /score validates its body by hand (see routes.score); publish the model it validates.
+    # The scoring routes validate their bodies by hand (fast path); publish what they validate.
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
-        body = ScoreRequest.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(body.pop("$defs", {}))
-        components["ScoreRequest"] = body
+        for model in (ScoreRequest, OpenRLHFRequest):
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components[model.__name__] = body
         app.openapi_schema = schema
     return app.openapi_schema

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.admission import score_admitted
 from service.auth import ApiKeyDep
-from service.routes import error_response, validation_response
+from service.routes import documented_body, error_response, validation_response
 from verifiers import Item, SpecError, build_spec
 
 router = APIRouter(dependencies=[ApiKeyDep])
@@ -58,7 +58,7 @@ def _item(index: int, query: str, prompt: str | None, label: Any) -> Item:
     return Item(response_text(query, prompt), index, clean_prompt, answer, tests)
 
 
-@router.post("/get_reward")
+@router.post("/get_reward", openapi_extra=documented_body("OpenRLHFRequest"))
 @router.post("/openrlhf/get_reward", include_in_schema=False)
 async def get_reward(request: Request) -> Response:
     try:

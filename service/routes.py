@@ -16,19 +16,20 @@ from verifiers import ScoringEngine, SpecError, build_spec
 
 router = APIRouter(dependencies=[ApiKeyDep])
 
-_SCORE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}},
+
+def documented_body(model_name: str) -> dict[str, Any]:
+    """OpenAPI for a body the route validates itself (the model is added in app._openapi)."""
+    reference = {"$ref": f"#/components/schemas/{model_name}"}
+    return {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": reference}}}
     }
-}
 
 
 def error_response(status_code: int, loc: list[Any], msg: str, kind: str) -> JSONResponse:
     return JSONResponse({"detail": [{"loc": loc, "msg": msg, "type": kind}]}, status_code)
 
 
-@router.post("/score", response_model=ScoreResponse, openapi_extra=_SCORE_BODY)
+@router.post("/score", response_model=ScoreResponse, openapi_extra=documented_body("ScoreRequest"))
 async def score(request: Request) -> Response:
     """Score a batch: one result per item, in input order."""
     # The body is parsed by pydantic-core straight from bytes and the answer written by orjson:
