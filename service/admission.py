@@ -29,6 +29,13 @@ class Admission:
         self.metrics = metrics
         metrics.capacity_items.set(capacity_items)
 
+    def full(self) -> bool:
+        """Checked before the body is even read, so a storm is refused for almost nothing."""
+        if self.in_flight >= self.capacity:
+            self.metrics.rejected.inc()
+            return True
+        return False
+
     def try_acquire(self, items: int) -> bool:
         if self.in_flight + items > self.capacity and self.in_flight > 0:
             self.metrics.rejected.inc()

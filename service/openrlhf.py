@@ -61,6 +61,8 @@ def _item(index: int, query: str, prompt: str | None, label: Any) -> Item:
 @router.post("/get_reward", openapi_extra=documented_body("OpenRLHFRequest"))
 @router.post("/openrlhf/get_reward", include_in_schema=False)
 async def get_reward(request: Request) -> Response:
+    if request.app.state.admission.full():
+        return request.app.state.admission.busy_response()
     try:
         parsed = OpenRLHFRequest.model_validate_json(await request.body())
     except ValidationError as exc:

@@ -35,6 +35,8 @@ async def score(request: Request) -> Response:
     # The body is parsed by pydantic-core straight from bytes and the answer written by orjson:
     # FastAPI's default path (json.loads, python-mode validation, jsonable_encoder) costs more
     # than the format check itself on large batches.
+    if request.app.state.admission.full():
+        return request.app.state.admission.busy_response()
     try:
         parsed = ScoreRequest.model_validate_json(await request.body())
     except ValidationError as exc:
