@@ -27,7 +27,7 @@ import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.conftest import free_port  # noqa: E402
+from tests.conftest import free_port
 
 PROGRAM = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
 
@@ -39,13 +39,23 @@ def batch(size: int, chooser: random.Random) -> list[dict]:
         a, b = chooser.randint(1, 50), chooser.randint(1, 50)
         if kind < 0.6:  # math, GRPO-like duplicates
             answer = chooser.choice([str(a + b), str(a + b + 1), f"\\frac{{{2 * (a + b)}}}{{2}}"])
-            items.append({"id": i, "completion": f"<think>add</think> <answer>{answer}</answer>",
-                          "answer": str(a + b)})
+            items.append(
+                {
+                    "id": i,
+                    "completion": f"<think>add</think> <answer>{answer}</answer>",
+                    "answer": str(a + b),
+                }
+            )
         elif kind < 0.9:  # format only
             items.append({"id": i, "completion": f"<think>{a}</think> <answer>{b}</answer>"})
         else:  # code
-            items.append({"id": i, "completion": PROGRAM,
-                          "tests": {"cases": [{"input": f"{a} {b}\n", "output": str(a + b)}]}})
+            items.append(
+                {
+                    "id": i,
+                    "completion": PROGRAM,
+                    "tests": {"cases": [{"input": f"{a} {b}\n", "output": str(a + b)}]},
+                }
+            )
     return items
 
 
@@ -67,8 +77,11 @@ async def client_loop(url: str, seconds: float, size: int, seed: int, tally: Tal
             items = batch(size, chooser)
             start = time.perf_counter()
             try:
-                response = await http.post("/score", content=orjson.dumps({"items": items}),
-                                           headers={"content-type": "application/json"})
+                response = await http.post(
+                    "/score",
+                    content=orjson.dumps({"items": items}),
+                    headers={"content-type": "application/json"},
+                )
             except httpx.HTTPError:
                 tally.statuses[0] = tally.statuses.get(0, 0) + 1
                 continue
@@ -83,16 +96,25 @@ async def client_loop(url: str, seconds: float, size: int, seed: int, tally: Tal
             if response.status_code == 200:
                 results = orjson.loads(response.content)["results"]
                 tally.items_back += len(results)
-                tally.lost += sum(1 for r, i in zip(results, items, strict=False)
-                                  if r["id"] != i["id"]) + max(0, len(items) - len(results))
+                tally.lost += sum(
+                    1 for r, i in zip(results, items, strict=False) if r["id"] != i["id"]
+                ) + max(0, len(items) - len(results))
 
 
 def start_server(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_LOG_LEVEL": "warning",
-           **extra_env}
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "VERIREWARD_PORT": str(port),
+        "VERIREWARD_LOG_LEVEL": "warning",
+        **extra_env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -135,11 +157,13 @@ async def run_clients(url: str, clients: int, seconds: float, size: int) -> Tall
 
 def report(name: str, tally: Tally, seconds: float) -> None:
     errors_5xx = sum(n for s, n in tally.statuses.items() if s >= 500 and s != 503)
-    print(f"| {name} | {tally.items_back / seconds:,.0f} | "
-          f"{1000 * percentile(tally.latencies, 50):.0f} | "
-          f"{1000 * percentile(tally.latencies, 95):.0f} | "
-          f"{1000 * percentile(tally.latencies, 99):.0f} | {errors_5xx} | "
-          f"{tally.statuses.get(503, 0)} | {tally.lost} |")
+    print(
+        f"| {name} | {tally.items_back / seconds:,.0f} | "
+        f"{1000 * percentile(tally.latencies, 50):.0f} | "
+        f"{1000 * percentile(tally.latencies, 95):.0f} | "
+        f"{1000 * percentile(tally.latencies, 99):.0f} | {errors_5xx} | "
+        f"{tally.statuses.get(503, 0)} | {tally.lost} |"
+    )
 
 
 def main() -> None:
@@ -163,10 +187,14 @@ def main() -> None:
         tally = asyncio.run(run_clients(url, args.clients, args.seconds / 2, args.batch))
         report("overload (in-flight bound 128 items)", tally, args.seconds / 2)
         busy = tally.busy_latencies
-        recovered = httpx.post(f"{url}/score", json={"items": batch(4, random.Random(1))},
-                               timeout=30).status_code
-        print(f"\noverload: {len(busy)} fast 503s, p99 {1000 * percentile(busy, 99):.1f} ms; "
-              f"first request after the storm: {recovered}")
+        recovered = httpx.post(
+            f"{url}/score", json={"items": batch(4, random.Random(1))}, timeout=30
+        ).status_code
+        print(
+            f"\noverload: {len(busy)} 503s, latency p50 {1000 * percentile(busy, 50):.1f} ms, "
+            f"p99 {1000 * percentile(busy, 99):.1f} ms; first request after the storm: "
+            f"{recovered}"
+        )
     finally:
         server.terminate()
         server.wait()
@@ -182,9 +210,11 @@ def main() -> None:
             return await task
 
         tally = asyncio.run(soak())
-        print(f"\nsoak: {args.soak_seconds:.0f} s, 32 clients, {tally.items_back:,} items, "
-              f"{tally.lost} lost; service RSS (MB) every {max(1.0, args.soak_seconds / 12):.0f}"
-              f" s: {samples}")
+        print(
+            f"\nsoak: {args.soak_seconds:.0f} s, 32 clients, {tally.items_back:,} items, "
+            f"{tally.lost} lost; service RSS (MB) every {max(1.0, args.soak_seconds / 12):.0f}"
+            f" s: {samples}"
+        )
     finally:
         server.terminate()
         server.wait()

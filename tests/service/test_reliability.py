@@ -95,6 +95,31 @@ def test_crashed_worker_is_replaced_and_the_item_retried_once(tmp_path: Path) ->
         pool.close()
 
 
+def test_worker_killed_mid_batch_is_replaced_and_retried(sleepy: str, tmp_path: Path) -> None:
+    pidfile = tmp_path / "pids"
+    body = {
+        "items": [{"id": 0, "completion": f"pidfile:{pidfile}"}, {"id": 1, "completion": "0.2"}],
+        "reward": {"weights": {"sleep": 1.0}, "params": {"sleep": {"timeout_s": 30}}},
+    }
+    outcome: dict[str, httpx.Response] = {}
+    poster = threading.Thread(
+        target=lambda: outcome.update(r=httpx.post(f"{sleepy}/score", json=body, timeout=30))
+    )
+    poster.start()
+    deadline = time.monotonic() + 5
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    victim = int(pidfile.read_text().split()[0])
+    os.kill(victim, signal.SIGKILL)
+    poster.join()
+    results = outcome["r"].json()["results"]
+    assert [r["reward"] for r in results] == [1.0, 1.0]  # retried on a fresh worker
+    retried_on = int(pidfile.read_text().split()[1])
+    assert retried_on != victim
+    assert httpx.get(f"{sleepy}/healthz").status_code == 200
+
+
 def test_sigterm_drains_in_flight_requests(tmp_path: Path, bwrap: object) -> None:
     port = free_port()
     env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_SHUTDOWN_GRACE_S": "20"}
