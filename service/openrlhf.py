@@ -17,12 +17,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.admission import score_admitted
 from service.auth import ApiKeyDep
-from service.routes import documented_body, error_response, validation_response
-from verifiers import Item, SpecError, build_spec
+from service.request_checks import documented_body, error_response, read_request, reward_spec
+from verifiers import Item
 
 router = APIRouter(dependencies=[ApiKeyDep])
 _SPECIAL_TOKENS = re.compile(r"<\|[^|<>]{1,40}\|>|<｜[^｜<>]{1,40}｜>|</?s>|<pad>|\[PAD\]")
@@ -61,28 +61,19 @@ def _item(index: int, query: str, prompt: str | None, label: Any) -> Item:
 @router.post("/get_reward", openapi_extra=documented_body("OpenRLHFRequest"))
 @router.post("/openrlhf/get_reward", include_in_schema=False)
 async def get_reward(request: Request) -> Response:
-    if request.app.state.admission.full():
-        return request.app.state.admission.busy_response()
-    try:
-        parsed = OpenRLHFRequest.model_validate_json(await request.body())
-    except ValidationError as exc:
-        return validation_response(exc)
-    settings, engine = request.app.state.settings, request.app.state.engine
+    parsed = await read_request(request, OpenRLHFRequest, lambda r: len(r.query), "query")
+    if isinstance(parsed, Response):
+        return parsed
     count = len(parsed.query)
-    if count > settings.max_items:
-        return error_response(
-            413, ["body", "query"], f"more than {settings.max_items} items", "too_many_items"
-        )
     for name, values in (("prompts", parsed.prompts), ("labels", parsed.labels)):
         if values is not None and len(values) != count:
             return error_response(
                 422, ["body", name], f"{name} must match query's length", "length_mismatch"
             )
-    try:
-        reward = parsed.reward or {}
-        spec = build_spec(engine.registry, reward.get("weights"), reward.get("params"))
-    except SpecError as exc:
-        return error_response(422, ["body", *exc.loc], exc.message, "invalid_reward_spec")
+    reward = parsed.reward or {}
+    spec = reward_spec(request, reward.get("weights"), reward.get("params"))
+    if isinstance(spec, Response):
+        return spec
     prompts = parsed.prompts or [None] * count
     labels = parsed.labels or [None] * count
     items = [

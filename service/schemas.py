@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,7 +14,8 @@ class ScoreItem(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str | int | None = None
+    # ids are echoed; orjson writes integers up to 64 bits, so larger ones are refused here
+    id: str | Annotated[int, Field(ge=-(2**63), le=2**64 - 1)] | None = None
     prompt: str | None = None
     completion: str
     answer: str | None = Field(None, description="reference final answer (math)")

@@ -34,7 +34,20 @@ def _rewards(scored: Sequence[Any]) -> list[float | None]:
     return [None if math.isnan(s.reward) else s.reward for s in scored]
 
 
-class VeriReward:
+class _VeriRewardBase:
+    def __init__(
+        self,
+        url: str,
+        reward_spec: dict[str, Any] | None = None,
+        options: ClientOptions | None = None,
+        transport: Any = None,
+    ) -> None:
+        self.__name__ = "verireward"  # TRL names the reward column after it
+        self.reward_spec = reward_spec
+        self.url, self.options, self.transport = url, options, transport
+
+
+class VeriReward(_VeriRewardBase):
     """Synchronous TRL reward function backed by a verireward service."""
 
     def __init__(
@@ -44,8 +57,7 @@ class VeriReward:
         options: ClientOptions | None = None,
         transport: Any = None,
     ) -> None:
-        self.__name__ = "verireward"
-        self.reward_spec = reward_spec
+        super().__init__(url, reward_spec, options, transport)
         self.client = RewardClient(url, options, transport)
 
     def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any):
@@ -53,19 +65,8 @@ class VeriReward:
         return _rewards(scored)
 
 
-class AsyncVeriReward:
+class AsyncVeriReward(_VeriRewardBase):
     """Asynchronous variant: TRL runs async reward functions concurrently on its event loop."""
-
-    def __init__(
-        self,
-        url: str,
-        reward_spec: dict[str, Any] | None = None,
-        options: ClientOptions | None = None,
-        transport: Any = None,
-    ) -> None:
-        self.__name__ = "verireward_async"
-        self.reward_spec = reward_spec
-        self.url, self.options, self.transport = url, options, transport
 
     async def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any):
         # A client per call: TRL's event loop lives on its own thread.

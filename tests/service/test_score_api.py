@@ -181,3 +181,13 @@ def test_readyz_warns_loudly_when_unsandboxed(fake_registry) -> None:
         ready = client.get("/readyz").json()
     assert ready["sandbox_backend"] == "none"
     assert "UNSANDBOXED" in ready["warnings"][0]
+
+
+def test_ids_beyond_64_bits_are_refused_not_a_500(client: TestClient) -> None:
+    # found by schemathesis: orjson cannot write such integers back
+    body = {"items": [{"completion": "", "id": -9223372036854775809}]}
+    response = client.post("/score", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][:3] == ["body", "items", 0]
+    big = client.post("/score", json={"items": [{"completion": "", "id": 2**64 - 1}]})
+    assert big.json()["results"][0]["id"] == 2**64 - 1
