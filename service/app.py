@@ -33,13 +33,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings or Settings()
         configure_logging(app.state.settings.log_level, app.state.settings.log_json)
         app.state.engine = build_engine(app.state.settings, registry, metrics)
         unavailable = app.state.engine.registry.unavailable()
         for name, reason in unavailable.items():
             log.warning("verifier %s unavailable: %s", name, reason)
-        if app.state.settings.sandbox_backend == "none":
+        code = app.state.engine.registry.get("code")
+        if getattr(code, "sandbox_backend", None) == "none":
             log.warning(UNSANDBOXED_WARNING)
         try:
             yield

@@ -34,12 +34,18 @@ async def readyz(request: Request) -> JSONResponse:
         "verifiers": sorted(engine.registry),
         "unavailable": engine.registry.unavailable(),
         "worker_processes": engine.pool.workers if engine.pool else 0,
-        "sandbox_backend": request.app.state.settings.sandbox_backend,
+        "sandbox_backend": _sandbox_backend(engine),
         "replica": f"{socket.gethostname()}:{os.getpid()}",
     }
-    if request.app.state.settings.sandbox_backend == "none":
+    if body["sandbox_backend"] == "none":
         body["warnings"] = [UNSANDBOXED_WARNING]
     return JSONResponse(body)
+
+
+def _sandbox_backend(engine: Any) -> str | None:
+    """What the code verifier really runs candidate code in (None: no code verifier)."""
+    code = engine.registry.get("code")
+    return getattr(code, "sandbox_backend", None) if code is not None else None
 
 
 @router.get("/metrics")

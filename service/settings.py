@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     verifier_memory_mb: int = Field(1024, ge=64, description="address-space cap per worker")
     verifier_timeout_s: float = Field(5.0, gt=0, description="default per-item deadline")
     sandbox_backend: Literal["bwrap", "none"] = Field(
-        "bwrap", description="code sandbox; 'none' runs candidate code UNSANDBOXED (rlimits only)"
+        "bwrap",
+        description="code sandbox, read by the code verifier from this environment variable in"
+        " every worker; 'none' runs candidate code UNSANDBOXED (rlimits only)",
     )
     cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")

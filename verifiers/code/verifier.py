@@ -63,6 +63,11 @@ class CodeVerifier:
     def unavailable_reason(self) -> str | None:
         return _sandbox().unavailable_reason()
 
+    @property
+    def sandbox_backend(self) -> str:
+        """The backend actually in use (``bwrap``, or ``none`` when explicitly unsandboxed)."""
+        return _sandbox().name
+
     def deadline_s(self, item: Item, params: CodeParams) -> float:
         """Whole-run deadline for the worker: every case may use its full limit."""
         try:
