@@ -70,6 +70,7 @@ def test_two_steps_update_the_policy_and_resume(live_server: str, tmp_path: Path
     assert (tmp_path / "curves.png").stat().st_size > 1000
 
     saved = trainer.save(tmp_path / "checkpoint")
+    torch.manual_seed(12345)  # scramble the global RNG: restore must bring the saved one back
     from transformers import AutoModelForCausalLM
 
     resumed = make_trainer(
@@ -84,7 +85,8 @@ def test_two_steps_update_the_policy_and_resume(live_server: str, tmp_path: Path
     original, loaded = trainer.optimizer.state_dict(), resumed.optimizer.state_dict()
     for key, state in original["state"].items():
         assert torch.equal(state["exp_avg"], loaded["state"][key]["exp_avg"])
-    assert torch.equal(torch.get_rng_state(), torch.get_rng_state())  # restored RNG is live
+    saved_state = torch.load(saved / "trainer_state.pt", weights_only=False)
+    assert torch.equal(torch.get_rng_state(), saved_state["rng"]["torch"])  # RNG restored
     assert next(resumed.batches) == next(trainer.batches)  # data order continues
 
 

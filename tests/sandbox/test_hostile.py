@@ -167,7 +167,7 @@ def test_segfault_is_a_signal(bwrap: BwrapSandbox) -> None:
 def test_killing_the_runner_only_ends_this_run(bwrap: BwrapSandbox) -> None:
     result = run(bwrap, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
     assert result.runner_died
-    assert os.getpid() > 0 and stdout(bwrap, "print('still here')") == "still here\n"
+    assert stdout(bwrap, "print('still here')") == "still here\n"  # the next run works
 
 
 def test_kill_everything_reaches_only_the_sandbox(bwrap: BwrapSandbox) -> None:
