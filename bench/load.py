@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,7 +25,8 @@ import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.conftest import free_port
+
+from bench.live_service import start_server
 
 PROGRAM = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
 
@@ -99,30 +98,6 @@ async def client_loop(url: str, seconds: float, size: int, seed: int, tally: Tal
                 tally.lost += sum(
                     1 for r, i in zip(results, items, strict=False) if r["id"] != i["id"]
                 ) + max(0, len(items) - len(results))
-
-
-def start_server(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "VERIREWARD_PORT": str(port),
-        "VERIREWARD_LOG_LEVEL": "warning",
-        **extra_env,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.live_service import start_server
 from service.app import build_engine
 from service.metrics import ServiceMetrics
 from service.settings import Settings
@@ -52,20 +53,10 @@ def in_process(items: list[dict], repeats: int) -> list[float]:
 
 
 def over_http(items: list[dict], repeats: int) -> list[float]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_MAX_ITEMS": "100000"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, url = start_server({"VERIREWARD_MAX_ITEMS": "100000"})
     body = {"items": items, "reward": {"weights": {"format": 1.0}}}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            _wait_ready(client)
+        with httpx.Client(base_url=url, timeout=60) as client:
             # A trainer sends and reads JSON with orjson, as policy_client does.
             content = orjson.dumps(body)
             headers = {"content-type": "application/json"}
@@ -81,17 +72,6 @@ def over_http(items: list[dict], repeats: int) -> list[float]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def _wait_ready(client: httpx.Client) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if client.get("/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("server not ready")
 
 
 def main() -> None:

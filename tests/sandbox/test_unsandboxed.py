@@ -15,8 +15,9 @@ def test_runs_cases_with_limits() -> None:
     job = Job("python", "print(input()[::-1])", inputs=("abc\n", "xy\n"))
     result = runner.run(job, PYTHON, Limits())
     assert [c.stdout for c in result.cases] == ["cba\n", "yx\n"]
-    slow = runner.run(Job("python", "while True: pass", inputs=("",)), PYTHON,
-                      Limits(timeout_s=0.5))
+    slow = runner.run(
+        Job("python", "while True: pass", inputs=("",)), PYTHON, Limits(timeout_s=0.5)
+    )
     assert slow.cases[0].status == "timeout"
 
 
