@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifiers.math.latex_parser import ParseError, parse_expression, tokenize
+from verifiers.math.latex_parser import parse_expression
+from verifiers.math.tokens import ParseError, tokenize
 
 Expr = sp.Expr
 

@@ -4,40 +4,20 @@ The input is tokenized by one regular expression and read by a recursive-descent
 the constructors below are ever called (no ``eval``, ``sympify`` or ``parse_expr``), so
 ``__import__('os')`` is just the product of some symbols. Sizes are guarded before sympy sees
 them: an integer power or factorial whose result would have more than ``MAX_RESULT_DIGITS``
-digits is refused, so ``9^{9^{9^9}}`` fails fast instead of eating the worker.
+digits is refused (``size_guards``), so ``9^{9^{9^9}}`` fails fast instead of eating the worker.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
-
 import sympy as sp
 
-MAX_RESULT_DIGITS = 10_000
+from verifiers.math.size_guards import binomial, factorial, power, scientific
+from verifiers.math.tokens import ParseError, Token, tokenize
+
 MAX_DEPTH = 120
-MAX_TOKENS = 2_000
+__all__ = ["ParseError", "parse_expression", "tokenize"]
 
 
-class ParseError(ValueError):
-    """The text is not an expression we can read (or is too large to evaluate safely)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str  # num | cmd | word | rel | sym
-    text: str
-
-
-_TOKEN = re.compile(
-    r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+(?![a-zA-Z]))?)"
-    r"|(?P<cmd>\\[a-zA-Z]+|\\[{}|%])"
-    r"|(?P<word>[a-zA-Z]+)"
-    r"|(?P<rel><=|>=|!=|=|<|>)"
-    r"|(?P<sym>[-+*/^_()\[\]{}|,!%'])"
-    r"|(?P<space>\s+)"
-)
 _RELATIONS = {
     "le": "<=",
     "leq": "<=",
@@ -107,23 +87,6 @@ _GREEK = frozenset(
     ]
 )
 _TIMES = {"cdot", "times", "ast"}
-
-
-def tokenize(text: str) -> list[Token]:
-    text = text.replace("**", "^")
-    tokens: list[Token] = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ParseError(f"unexpected character {text[position]!r}")
-        position = match.end()
-        kind = match.lastgroup or ""
-        if kind != "space":
-            tokens.append(Token(kind, match.group()))
-        if len(tokens) > MAX_TOKENS:
-            raise ParseError("expression too long")
-    return tokens
 
 
 def parse_expression(text: str, imaginary_unit: bool = False) -> sp.Expr:
@@ -216,7 +179,7 @@ class _Parser:
         base = self.postfix(self.atom())
         if self.accept("^"):
             exponent = self.exponent()
-            return _power(base, exponent)
+            return power(base, exponent)
         return base
 
     def exponent(self) -> sp.Expr:
@@ -229,7 +192,7 @@ class _Parser:
     def postfix(self, value: sp.Expr) -> sp.Expr:
         while True:
             if self.accept("!"):
-                value = _factorial(value)
+                value = factorial(value)
             elif self.accept("%") or self.accept("\\%"):
                 pass  # "50%" is read as 50; see the README's percentage rule
             elif self.accept("'"):
@@ -289,7 +252,7 @@ class _Parser:
 
     def number(self) -> sp.Expr:
         text = self.take().text
-        value = sp.Rational(text) if "e" not in text.lower() else _scientific(text)
+        value = sp.Rational(text) if "e" not in text.lower() else scientific(text)
         # "2\frac{1}{2}" is a mixed number (5/2), not a product
         if text.isdigit() and self.peek_text() == "\\frac":
             fraction = self.command()
@@ -337,12 +300,12 @@ class _Parser:
             return numerator / self.argument()
         if name in ("binom", "dbinom", "tbinom"):
             top = self.argument()
-            return _binomial(top, self.argument())
+            return binomial(top, self.argument())
         if name == "sqrt":
             if self.accept("["):
                 index = self.expression()
                 self.expect("]")
-                return _power(self.argument(), 1 / index)
+                return power(self.argument(), 1 / index)
             return sp.sqrt(self.argument())
         if name in _CONSTANTS:
             return _CONSTANTS[name]
@@ -376,7 +339,7 @@ class _Parser:
             # sin^{-1} x is arcsin in most texts; refuse rather than guess
             if exponent == -1:
                 raise ParseError("ambiguous inverse-function notation")
-            value = _power(value, exponent)
+            value = power(value, exponent)
         return value
 
     def argument(self) -> sp.Expr:
@@ -391,31 +354,3 @@ class _Parser:
             self.tokens[self.index] = Token("word", token.text[0])
             self.tokens.insert(self.index + 1, Token("word", token.text[1:]))
         return self.atom()
-
-
-def _scientific(text: str) -> sp.Expr:
-    mantissa, _, exponent = text.lower().partition("e")
-    if abs(int(exponent)) > MAX_RESULT_DIGITS:
-        raise ParseError("exponent too large")
-    return sp.Rational(mantissa) * sp.Integer(10) ** int(exponent)
-
-
-def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
-    if base.is_number and exponent.is_number and exponent.is_real and base not in (0, 1, -1):
-        magnitude = abs(sp.N(base, 15)) if base.is_real else None
-        digits_per_unit = math.log10(float(magnitude)) if magnitude and magnitude > 0 else 1.0
-        if abs(float(exponent)) * abs(digits_per_unit) > MAX_RESULT_DIGITS:
-            raise ParseError("number too large to evaluate safely")
-    return sp.Pow(base, exponent)
-
-
-def _factorial(value: sp.Expr) -> sp.Expr:
-    if not (value.is_Integer and 0 <= value <= 3_000):
-        raise ParseError("factorial only of small non-negative integers")
-    return sp.factorial(value)
-
-
-def _binomial(top: sp.Expr, bottom: sp.Expr) -> sp.Expr:
-    if top.is_Integer and abs(top) > 100_000:
-        raise ParseError("binomial too large")
-    return sp.binomial(top, bottom)

@@ -1,0 +1,41 @@
+"""Sizes checked before sympy evaluates anything: an integer power, factorial or binomial whose
+value would have more than ``MAX_RESULT_DIGITS`` digits is refused, so ``9^{9^{9^9}}`` fails in
+microseconds instead of eating a worker's memory."""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from verifiers.math.tokens import ParseError
+
+MAX_RESULT_DIGITS = 10_000
+
+
+def scientific(text: str) -> sp.Expr:
+    mantissa, _, exponent = text.lower().partition("e")
+    if abs(int(exponent)) > MAX_RESULT_DIGITS:
+        raise ParseError("exponent too large")
+    return sp.Rational(mantissa) * sp.Integer(10) ** int(exponent)
+
+
+def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if base.is_number and exponent.is_number and exponent.is_real and base not in (0, 1, -1):
+        magnitude = abs(sp.N(base, 15)) if base.is_real else None
+        digits_per_unit = math.log10(float(magnitude)) if magnitude and magnitude > 0 else 1.0
+        if abs(float(exponent)) * abs(digits_per_unit) > MAX_RESULT_DIGITS:
+            raise ParseError("number too large to evaluate safely")
+    return sp.Pow(base, exponent)
+
+
+def factorial(value: sp.Expr) -> sp.Expr:
+    if not (value.is_Integer and 0 <= value <= 3_000):
+        raise ParseError("factorial only of small non-negative integers")
+    return sp.factorial(value)
+
+
+def binomial(top: sp.Expr, bottom: sp.Expr) -> sp.Expr:
+    if top.is_Integer and abs(top) > 100_000:
+        raise ParseError("binomial too large")
+    return sp.binomial(top, bottom)
