@@ -444,6 +444,17 @@ ROWS: list[tuple[str, str, bool, str]] = [
     ("x^2", B("2x"), False, ""),
     ("-7", B("7"), False, "sign dropped"),
     ("\\sqrt{3}", B("3"), False, "root dropped"),
+    (
+        "\\pi",
+        B("3.14159265358979323846264338327950288419716939937510582"),
+        False,
+        "a 54-digit rounding of pi is still a rounding",
+    ),
+    ("\\pi", B("\\pi + 10^{-60}"), False, "a tiny exact perturbation"),
+    ("x", B("x + 10^{-50}"), False, "a tiny perturbation with a free symbol"),
+    ("\\sqrt{2}", B("\\sqrt{2} + 10^{-40}\\sqrt{3}"), False, ""),
+    ("1", B("\\sqrt{3+2\\sqrt{2}}-\\sqrt{2}"), True, "denests to exactly 1"),
+    ("\\frac{\\pi}{3}", B("\\arccos(1/2)"), True, ""),
     # --- hostile and pathological inputs ---------------------------------------------------
     ("1", B("__import__('os').system('touch /tmp/verireward_pwned')"), False, "code is not math"),
     ("0", B("eval('1-1')"), False, "eval is just letters"),

@@ -67,8 +67,9 @@ def values_equal(a: sp.Expr, b: sp.Expr) -> Rule:
     agreeing = _probe_zero(difference)
     if agreeing is None:
         return None
-    if _simplifies_to_zero(difference):
-        return "symbolic"
+    proof = _zero_proof(difference)
+    if proof is not None:
+        return "symbolic" if proof else None
     return "numeric_probe" if agreeing >= _PROBES else None
 
 
@@ -80,14 +81,24 @@ def _constant_zero(a: sp.Expr, b: sp.Expr, difference: sp.Expr) -> Rule:
             return None
     except (TypeError, ValueError, ZeroDivisionError):
         return None
-    return "symbolic" if _simplifies_to_zero(difference) else "numeric"
+    proof = _zero_proof(difference)
+    if proof is not None:
+        return "symbolic" if proof else None
+    return "numeric"  # 45-digit agreement of exact expressions simplify cannot settle
 
 
-def _simplifies_to_zero(difference: sp.Expr) -> bool:
+def _zero_proof(difference: sp.Expr) -> bool | None:
+    """True: simplify proves the difference is 0; False: it proves it is not (a tiny but
+    non-zero remainder, such as a 50-digit rounding of pi, is a difference); None: undecided."""
     try:
-        return sp.simplify(difference) == 0
+        simplified = sp.simplify(difference)
     except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+    if simplified == 0:
+        return True
+    if simplified.is_Rational or simplified.is_zero is False:
         return False
+    return None
 
 
 def _probe_zero(difference: sp.Expr) -> int | None:
