@@ -52,8 +52,7 @@ class BwrapSandbox:
         (self._share / "runner.py").chmod(0o644)
         self._reason: str | None = None
         self._probed = False
-        if os.geteuid() == 0:
-            _become_subreaper()
+        self._reaping = False
 
     def unavailable_reason(self) -> str | None:
         if not self._probed:
@@ -67,6 +66,10 @@ class BwrapSandbox:
         reason = self.unavailable_reason()
         if reason:
             raise SandboxUnavailable(reason)
+        if not self._reaping and os.geteuid() == 0:
+            # only processes that run sandboxes (workers) take orphans on, and reap them
+            _become_subreaper()
+            self._reaping = True
         with self._slot() as uid:
             return run_runner(
                 self._argv(limits),
