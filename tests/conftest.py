@@ -58,6 +58,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_ready(url: str, seconds: float) -> None:
+    """Poll ``/readyz`` until it answers 200; fail the test after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"{url} did not become ready in {seconds} s")
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """``verireward serve`` in a subprocess on a free loopback port (real uvicorn)."""
@@ -71,15 +84,7 @@ def live_server() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not become ready in 30 s")
+        wait_ready(url, 30)
         yield url
     finally:
         process.terminate()
@@ -100,14 +105,8 @@ def serve_app() -> Iterator[Callable[..., str]]:
         thread.start()
         servers.append((server, thread))
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    return url
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start")
+        wait_ready(url, 20)
+        return url
 
     yield start
     for server, thread in servers:

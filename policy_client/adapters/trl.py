@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from policy_client.adapters.items import item_fields, message_text
@@ -50,15 +51,9 @@ class _VeriRewardBase:
 class VeriReward(_VeriRewardBase):
     """Synchronous TRL reward function backed by a verireward service."""
 
-    def __init__(
-        self,
-        url: str,
-        reward_spec: dict[str, Any] | None = None,
-        options: ClientOptions | None = None,
-        transport: Any = None,
-    ) -> None:
-        super().__init__(url, reward_spec, options, transport)
-        self.client = RewardClient(url, options, transport)
+    @cached_property
+    def client(self) -> RewardClient:
+        return RewardClient(self.url, self.options, self.transport)
 
     def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any):
         scored = self.client.score(_items(prompts, completions, columns), self.reward_spec)

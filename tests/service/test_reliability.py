@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_ready
 from tests.fakes import CrashOnceVerifier, SleepVerifier
 from verifiers import Item, RewardSpec, ScoringEngine, VerifierRegistry, WorkerPool
 from verifiers.format import FormatVerifier
@@ -131,12 +131,7 @@ def test_sigterm_drains_in_flight_requests(tmp_path: Path, bwrap: object) -> Non
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_ready(url, 30)
         slow = "```python\nimport time\ntime.sleep(2)\nprint('ok')\n```"
         body = {
             "items": [{"completion": slow, "tests": {"cases": [{"input": "", "output": "ok"}]}}],
