@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[service]'
 	touch $@
 
 # torch first, pinned to the CPU build this project tests with (a bare `torch` requirement
@@ -20,7 +20,7 @@ TORCH ?= torch==2.13.0
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,trainer]'
+	$(BIN)/python -m pip install --quiet -e '.[service,dev,trainer]'
 	touch $@
 
 # bubblewrap runs candidate code for the `code` verifier (Debian/Ubuntu package).
@@ -41,7 +41,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pip install --quiet -e '.[dev,trainer,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[service,dev,trainer,bench]'
 	touch $@
 
 bench: $(VENV)/.installed-bench

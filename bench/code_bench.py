@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox import PYTHON, BwrapSandbox, Job, Limits
+from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits
 
 SMALL = "a, b = map(int, input().split())\nprint(a + b)\n"
 HEAVY = (

@@ -26,7 +26,7 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[subprocess.Po
         **(extra_env or {}),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve"],
+        [sys.executable, "-m", "verireward.service.cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

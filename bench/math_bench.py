@@ -21,10 +21,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from math_verify import parse, verify
+from verireward.verifiers import (
+    Item,
+    RewardSpec,
+    ScoringEngine,
+    Status,
+    VerifierRegistry,
+    WorkerPool,
+)
+from verireward.verifiers.math.verifier import MathParams, MathVerifier
 
 from tests.verifiers.math_table import ROWS
-from verifiers import Item, RewardSpec, ScoringEngine, Status, VerifierRegistry, WorkerPool
-from verifiers.math.verifier import MathParams, MathVerifier
 
 
 def math_verify_grade(reference: str, completion: str) -> bool:

@@ -20,11 +20,12 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from verireward.service.app import build_engine
+from verireward.service.metrics import ServiceMetrics
+from verireward.service.settings import Settings
+from verireward.verifiers import Item, RewardSpec, load_registry
+
 from bench.live_service import start_server
-from service.app import build_engine
-from service.metrics import ServiceMetrics
-from service.settings import Settings
-from verifiers import Item, RewardSpec, load_registry
 
 COMPLETIONS = [
     "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>",

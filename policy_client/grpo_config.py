@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policy_client.grpo_math import LossType, ScaleRewards
+from verireward.policy_client.grpo_math import LossType, ScaleRewards
 
 
 @dataclass

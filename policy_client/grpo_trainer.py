@@ -21,18 +21,17 @@ from typing import Any
 
 import torch
 from tqdm import tqdm
-
-from policy_client.grpo_config import GRPOConfig
-from policy_client.grpo_math import (
+from verireward.policy_client.grpo_config import GRPOConfig
+from verireward.policy_client.grpo_math import (
     aggregate_loss,
     clipped_surrogate,
     completion_mask,
     group_advantages,
     kl_k3,
 )
-from policy_client.prompts import PromptRecord, batches, render
-from policy_client.reward_client import RewardClient
-from policy_client.training_log import MetricsLog, plot_curves
+from verireward.policy_client.prompts import PromptRecord, batches, render
+from verireward.policy_client.reward_client import RewardClient
+from verireward.policy_client.training_log import MetricsLog, plot_curves
 
 
 class GRPOTrainer:

@@ -15,8 +15,7 @@ from typing import Any
 
 import torch
 from tqdm import tqdm
-
-from policy_client.prompts import PromptRecord, render
+from verireward.policy_client.prompts import PromptRecord, render
 
 IGNORE = -100
 

@@ -49,10 +49,10 @@ def _overrides(raw: str | None, config_type: type) -> dict[str, Any]:
 
 
 def _grpo(args: argparse.Namespace) -> int:
-    from policy_client.grpo_config import GRPOConfig
-    from policy_client.grpo_trainer import GRPOTrainer
-    from policy_client.prompts import load_prompts
-    from policy_client.reward_client import ClientOptions, RewardClient
+    from verireward.policy_client.grpo_config import GRPOConfig
+    from verireward.policy_client.grpo_trainer import GRPOTrainer
+    from verireward.policy_client.prompts import load_prompts
+    from verireward.policy_client.reward_client import ClientOptions, RewardClient
 
     config = GRPOConfig(**{**_overrides(args.config, GRPOConfig), "output_dir": args.out})
     model, tokenizer = _load(str(Path(args.resume) / "model") if args.resume else args.model)
@@ -66,7 +66,7 @@ def _grpo(args: argparse.Namespace) -> int:
 
 
 def _sft(args: argparse.Namespace) -> int:
-    from policy_client.sft import SFTConfig, load_pairs, train_sft
+    from verireward.policy_client.sft import SFTConfig, load_pairs, train_sft
 
     config = SFTConfig(**{**_overrides(args.config, SFTConfig), "output_dir": args.out})
     model, tokenizer = _load(args.model)

@@ -9,12 +9,12 @@ A backend (``Sandbox``) has ``name``, ``unavailable_reason()`` and ``run(job, la
 
 from typing import Protocol
 
-from sandbox.bwrap import BwrapSandbox
-from sandbox.errors import SandboxError, SandboxUnavailable
-from sandbox.job import CaseOutcome, Job, Limits, RunResult
-from sandbox.languages import CPP, PYTHON, Language, language_for_fence, load_languages
-from sandbox.runner_process import CaseCallback
-from sandbox.unsandboxed import UnsandboxedRunner
+from verireward.sandbox.bwrap import BwrapSandbox
+from verireward.sandbox.errors import SandboxError, SandboxUnavailable
+from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
+from verireward.sandbox.languages import CPP, PYTHON, Language, language_for_fence, load_languages
+from verireward.sandbox.runner_process import CaseCallback
+from verireward.sandbox.unsandboxed import UnsandboxedRunner
 
 
 class Sandbox(Protocol):

@@ -27,10 +27,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sandbox.errors import SandboxUnavailable
-from sandbox.job import Job, Limits, RunResult
-from sandbox.languages import Language
-from sandbox.runner_process import RUNNER_SOURCE, CaseCallback, payload, rlimits, run_runner
+from verireward.sandbox.errors import SandboxUnavailable
+from verireward.sandbox.job import Job, Limits, RunResult
+from verireward.sandbox.languages import Language
+from verireward.sandbox.runner_process import (
+    RUNNER_SOURCE,
+    CaseCallback,
+    payload,
+    rlimits,
+    run_runner,
+)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 FIRST_SLOT_UID = 61_000

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
-from sandbox.errors import SandboxError
+from verireward.sandbox.errors import SandboxError
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sandbox.errors import SandboxError, SandboxUnavailable
-from sandbox.job import CaseOutcome, Job, Limits, RunResult
-from sandbox.languages import Language
+from verireward.sandbox.errors import SandboxError, SandboxUnavailable
+from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
+from verireward.sandbox.languages import Language
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
 _NONROOT_HEADROOM = 512

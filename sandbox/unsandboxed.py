@@ -8,9 +8,15 @@ import logging
 import sys
 import tempfile
 
-from sandbox.job import Job, Limits, RunResult
-from sandbox.languages import Language
-from sandbox.runner_process import RUNNER_SOURCE, CaseCallback, payload, rlimits, run_runner
+from verireward.sandbox.job import Job, Limits, RunResult
+from verireward.sandbox.languages import Language
+from verireward.sandbox.runner_process import (
+    RUNNER_SOURCE,
+    CaseCallback,
+    payload,
+    rlimits,
+    run_runner,
+)
 
 log = logging.getLogger(__name__)
 WARNING = "UNSANDBOXED: candidate code runs with rlimits only (VERIREWARD_SANDBOX_BACKEND=none)"

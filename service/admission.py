@@ -13,9 +13,8 @@ from typing import TypeVar
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-
-from service.metrics import ServiceMetrics
-from verifiers import Item, ItemResult, RewardSpec
+from verireward.service.metrics import ServiceMetrics
+from verireward.verifiers import Item, ItemResult, RewardSpec
 
 T = TypeVar("T")
 _DISCONNECT_POLL_S = 0.25

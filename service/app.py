@@ -10,17 +10,22 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-
-from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
-from service import health, openrlhf, routes
-from service.admission import Admission
-from service.body_limit import BodyLimitMiddleware
-from service.metrics import MetricsMiddleware, ServiceMetrics
-from service.openrlhf import OpenRLHFRequest
-from service.request_log import RequestIdMiddleware, configure_logging
-from service.schemas import ScoreRequest
-from service.settings import Settings
-from verifiers import EngineLimits, ScoringEngine, VerifierRegistry, WorkerPool, load_registry
+from verireward.sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
+from verireward.service import health, openrlhf, routes
+from verireward.service.admission import Admission
+from verireward.service.body_limit import BodyLimitMiddleware
+from verireward.service.metrics import MetricsMiddleware, ServiceMetrics
+from verireward.service.openrlhf import OpenRLHFRequest
+from verireward.service.request_log import RequestIdMiddleware, configure_logging
+from verireward.service.schemas import ScoreRequest
+from verireward.service.settings import Settings
+from verireward.verifiers import (
+    EngineLimits,
+    ScoringEngine,
+    VerifierRegistry,
+    WorkerPool,
+    load_registry,
+)
 
 log = logging.getLogger("verireward")
 

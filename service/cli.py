@@ -31,18 +31,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
-
-    from service.settings import Settings
+    from verireward.service.settings import Settings
 
     overrides = {k: v for k in ("host", "port", "workers") if (v := getattr(args, k)) is not None}
     settings = Settings(**overrides)
     if args.ray:
-        from service.ray_serve import run
+        from verireward.service.ray_serve import run
 
         run(settings)
         return 0
     uvicorn.run(
-        "service.main:app",
+        "verireward.service.main:app",
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
@@ -55,10 +54,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from service.app import build_engine
-    from service.offline import score_file
-    from service.settings import Settings
-    from verifiers import SpecError, build_spec
+    from verireward.service.app import build_engine
+    from verireward.service.offline import score_file
+    from verireward.service.settings import Settings
+    from verireward.verifiers import SpecError, build_spec
 
     engine = build_engine(Settings(), None)
     try:

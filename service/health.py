@@ -9,9 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
-
-from sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
-from service.auth import ApiKeyDep
+from verireward.sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
+from verireward.service.auth import ApiKeyDep
 
 open_router = APIRouter()
 router = APIRouter(dependencies=[ApiKeyDep])

@@ -18,9 +18,8 @@ from typing import IO, Any
 import orjson
 from pydantic import ValidationError
 from tqdm import tqdm
-
-from service.schemas import ScoreItem
-from verifiers import RewardSpec, ScoringEngine
+from verireward.service.schemas import ScoreItem
+from verireward.verifiers import RewardSpec, ScoringEngine
 
 CHUNK = 512
 

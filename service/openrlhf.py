@@ -18,11 +18,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-
-from service.admission import score_admitted
-from service.auth import ApiKeyDep
-from service.request_checks import documented_body, error_response, read_request, reward_spec
-from verifiers import Item
+from verireward.service.admission import score_admitted
+from verireward.service.auth import ApiKeyDep
+from verireward.service.request_checks import (
+    documented_body,
+    error_response,
+    read_request,
+    reward_spec,
+)
+from verireward.verifiers import Item
 
 router = APIRouter(dependencies=[ApiKeyDep])
 _SPECIAL_TOKENS = re.compile(r"<\|[^|<>]{1,40}\|>|<｜[^｜<>]{1,40}｜>|</?s>|<pad>|\[PAD\]")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.app import create_app
-from service.settings import Settings
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
 
 
 def deployment(settings: Settings) -> Any:

@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
-
-from verifiers import RewardSpec, SpecError, build_spec
+from verireward.verifiers import RewardSpec, SpecError, build_spec
 
 Model = TypeVar("Model", bound=BaseModel)
 

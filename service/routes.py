@@ -6,12 +6,11 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
-
-from service.admission import score_admitted
-from service.auth import ApiKeyDep
-from service.request_checks import documented_body, read_request, reward_spec
-from service.schemas import ScoreRequest, ScoreResponse
-from verifiers import ScoringEngine
+from verireward.service.admission import score_admitted
+from verireward.service.auth import ApiKeyDep
+from verireward.service.request_checks import documented_body, read_request, reward_spec
+from verireward.service.schemas import ScoreRequest, ScoreResponse
+from verireward.verifiers import ScoringEngine
 
 router = APIRouter(dependencies=[ApiKeyDep])
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from verifiers import Item
+from verireward.verifiers import Item
 
 
 class ScoreItem(BaseModel):

@@ -12,13 +12,13 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from verireward.sandbox import BwrapSandbox
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
+from verireward.verifiers import VerifierRegistry, load_registry
+from verireward.verifiers.format import FormatVerifier
 
-from sandbox import BwrapSandbox
-from service.app import create_app
-from service.settings import Settings
 from tests.fakes import BrokenVerifier, EchoVerifier, OfflineVerifier
-from verifiers import VerifierRegistry, load_registry
-from verifiers.format import FormatVerifier
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def live_server() -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_MAX_ITEMS": "50000"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"],
+        [sys.executable, "-m", "verireward.service.cli", "serve", "--host", "127.0.0.1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from verifiers import Item, Verdict
+from verireward.verifiers import Item, Verdict
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """The scoring engine and its verifiers. Imports neither fastapi nor pydantic."""
 
-from verifiers.engine import EngineLimits, ItemError, ItemResult, ScoringEngine
-from verifiers.errors import RegistryError, SpecError, VerifierError
-from verifiers.protocol import Item, Status, Verdict, Verifier
-from verifiers.registry import ENTRY_POINT_GROUP, VerifierRegistry, load_registry
-from verifiers.reward_spec import DEFAULT_WEIGHTS, RewardSpec, build_spec
-from verifiers.worker_pool import WorkerPool
+from verireward.verifiers.engine import EngineLimits, ItemError, ItemResult, ScoringEngine
+from verireward.verifiers.errors import RegistryError, SpecError, VerifierError
+from verireward.verifiers.protocol import Item, Status, Verdict, Verifier
+from verireward.verifiers.registry import ENTRY_POINT_GROUP, VerifierRegistry, load_registry
+from verireward.verifiers.reward_spec import DEFAULT_WEIGHTS, RewardSpec, build_spec
+from verireward.verifiers.worker_pool import WorkerPool
 
 __all__ = [
     "DEFAULT_WEIGHTS",

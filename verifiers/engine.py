@@ -18,10 +18,10 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifiers.protocol import Item, Status, Verdict, Verifier
-from verifiers.registry import VerifierRegistry
-from verifiers.reward_spec import RewardSpec
-from verifiers.worker_pool import WorkerPool
+from verireward.verifiers.protocol import Item, Status, Verdict, Verifier
+from verireward.verifiers.registry import VerifierRegistry
+from verireward.verifiers.reward_spec import RewardSpec
+from verireward.verifiers.worker_pool import WorkerPool
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.protocol import Item, Status, Verdict
 
 TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 _STRICT = re.compile(r"\s*<think>\n(.+?)\n</think>\n<answer>\n(.+?)\n</answer>\s*", re.DOTALL)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from verifiers.protocol import Item, Status, Verdict
-from verifiers.shaping.text_units import reasoning_text
+from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.shaping.text_units import reasoning_text
 
 _NEUTRAL_BLOCKS = re.compile(
     r"```.*?```|`[^`\n]*`|\$\$.*?\$\$|\\\[.*?\\\]|\\\(.*?\\\)|\$[^$\n]*\$"

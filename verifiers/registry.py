@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from verifiers.errors import RegistryError
-from verifiers.params import params_schema
-from verifiers.protocol import Verifier
+from verireward.verifiers.errors import RegistryError
+from verireward.verifiers.params import params_schema
+from verireward.verifiers.protocol import Verifier
 
 ENTRY_POINT_GROUP = "verireward.verifiers"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

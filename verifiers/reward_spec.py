@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifiers.errors import SpecError
-from verifiers.params import ParamError, parse_params
-from verifiers.protocol import Item
+from verireward.verifiers.errors import SpecError
+from verireward.verifiers.params import ParamError, parse_params
+from verireward.verifiers.protocol import Item
 
 DEFAULT_WEIGHTS: tuple[tuple[str, float, str | None], ...] = (
     ("math", 1.0, "answer"),

@@ -15,8 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
-
-from verifiers.protocol import Item, Verdict, Verifier
+from verireward.verifiers.protocol import Item, Verdict, Verifier
 
 
 def _limit_memory(memory_mb: int | None) -> None:

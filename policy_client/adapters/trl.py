@@ -1,6 +1,6 @@
 """A verireward reward function for TRL's ``GRPOTrainer(reward_funcs=[...])``.
 
-    from policy_client.adapters.trl import VeriReward
+    from verireward.policy_client.adapters.trl import VeriReward
     trainer = GRPOTrainer(model=..., reward_funcs=[VeriReward("http://127.0.0.1:8000")], ...)
 
 TRL calls it with ``prompts``, ``completions`` (strings, or message lists in conversational
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from policy_client.adapters.items import item_fields, message_text
-from policy_client.reward_client import AsyncRewardClient, ClientOptions, RewardClient
+from verireward.policy_client.adapters.items import item_fields, message_text
+from verireward.policy_client.reward_client import AsyncRewardClient, ClientOptions, RewardClient
 
 
 def _items(prompts: Sequence[Any], completions: Sequence[Any], columns: dict[str, Any]):

@@ -17,8 +17,8 @@ import os
 from functools import cache
 from typing import Any
 
-from policy_client.adapters.items import item_fields
-from policy_client.reward_client import RewardClient
+from verireward.policy_client.adapters.items import item_fields
+from verireward.policy_client.reward_client import RewardClient
 
 
 @cache

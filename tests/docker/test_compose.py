@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import yaml
-
-from service.app import create_app
-from service.settings import Settings
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,10 +7,10 @@ import math
 from pathlib import Path
 
 import pytest
+from verireward.policy_client.adapters.items import item_fields
+from verireward.policy_client.adapters.trl import AsyncVeriReward, VeriReward
+from verireward.policy_client.adapters.verl import compute_score, compute_score_batch
 
-from policy_client.adapters.items import item_fields
-from policy_client.adapters.trl import AsyncVeriReward, VeriReward
-from policy_client.adapters.verl import compute_score, compute_score_batch
 from tests.policy_client.tiny import tiny_model, tiny_tokenizer
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,7 @@ import math
 
 import pytest
 import torch
-
-from policy_client.grpo_math import (
+from verireward.policy_client.grpo_math import (
     aggregate_loss,
     clipped_surrogate,
     completion_mask,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import torch
+from verireward.policy_client.grpo_config import GRPOConfig
+from verireward.policy_client.grpo_trainer import GRPOTrainer
+from verireward.policy_client.prompts import PromptRecord
+from verireward.policy_client.reward_client import RewardClient
 
-from policy_client.grpo_config import GRPOConfig
-from policy_client.grpo_trainer import GRPOTrainer
-from policy_client.prompts import PromptRecord
-from policy_client.reward_client import RewardClient
 from tests.policy_client.tiny import tiny_model, tiny_tokenizer
 
 pytestmark = pytest.mark.integration

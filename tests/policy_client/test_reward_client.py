@@ -8,8 +8,7 @@ import math
 
 import httpx
 import pytest
-
-from policy_client.reward_client import (
+from verireward.policy_client.reward_client import (
     AsyncRewardClient,
     ClientOptions,
     RewardClient,
@@ -86,7 +85,7 @@ def test_gives_up_after_retries_and_never_retries_4xx() -> None:
 
 def test_honours_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("policy_client.reward_client.time.sleep", slept.append)
+    monkeypatch.setattr("verireward.policy_client.reward_client.time.sleep", slept.append)
 
     def handler(request: httpx.Request) -> httpx.Response:
         if not slept:

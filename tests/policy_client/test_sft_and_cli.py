@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from verireward.policy_client.sft import IGNORE, SFTConfig, encode, train_sft
+from verireward.policy_client.train_cli import main
 
-from policy_client.sft import IGNORE, SFTConfig, encode, train_sft
-from policy_client.train_cli import main
 from tests.policy_client.tiny import tiny_model, tiny_tokenizer
 
 pytestmark = pytest.mark.integration

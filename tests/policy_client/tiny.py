@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy_client.prompts import R1_ZERO_TEMPLATE
+from verireward.policy_client.prompts import R1_ZERO_TEMPLATE
 
 TAGS = ["<think>", "</think>", "<answer>", "</answer>"]
 WORDS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "plus", "is", "so"]

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from sandbox import PYTHON, BwrapSandbox, Job, Limits, RunResult
+from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits, RunResult
 
 pytestmark = pytest.mark.integration
 SLOT_UIDS = range(61_000, 61_064)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from sandbox import PYTHON, Job, Limits, UnsandboxedRunner, make_sandbox
+from verireward.sandbox import PYTHON, Job, Limits, UnsandboxedRunner, make_sandbox
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +21,7 @@ def test_runs_cases_with_limits() -> None:
 
 
 def test_unknown_backend_is_refused() -> None:
-    from sandbox import SandboxError
+    from verireward.sandbox import SandboxError
 
     with pytest.raises(SandboxError):
         make_sandbox("docker")

@@ -18,7 +18,7 @@ def run_score(tmp_path: Path, lines: list[str], *extra: str) -> tuple[list[dict]
         [
             sys.executable,
             "-m",
-            "service.cli",
+            "verireward.service.cli",
             "score",
             str(source),
             "-o",
@@ -64,7 +64,7 @@ def test_bad_reward_spec_exits_2(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "service.cli",
+            "verireward.service.cli",
             "score",
             str(source),
             "-o",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from service.openrlhf import response_text
+from verireward.service.openrlhf import response_text
 
 PROMPT = "<|im_start|>user\nWhat is 2 + 3 * 4?<|im_end|>\n<|im_start|>assistant\n"
 GOOD = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer><|im_end|>"

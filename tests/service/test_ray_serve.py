@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from verireward.service.settings import Settings
 
-from service.settings import Settings
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.integration
 def ray_url() -> Iterator[str]:
     ray = pytest.importorskip("ray")
     from ray import serve
-
-    from service.ray_serve import run
+    from verireward.service.ray_serve import run
 
     ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True)
     port = free_port()

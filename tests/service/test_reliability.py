@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
+from verireward.verifiers import Item, RewardSpec, ScoringEngine, VerifierRegistry, WorkerPool
+from verireward.verifiers.format import FormatVerifier
 
-from service.app import create_app
-from service.settings import Settings
 from tests.conftest import free_port, wait_ready
 from tests.fakes import CrashOnceVerifier, SleepVerifier
-from verifiers import Item, RewardSpec, ScoringEngine, VerifierRegistry, WorkerPool
-from verifiers.format import FormatVerifier
 
 pytestmark = pytest.mark.integration
 
@@ -124,7 +124,7 @@ def test_sigterm_drains_in_flight_requests(tmp_path: Path, bwrap: object) -> Non
     port = free_port()
     env = {**os.environ, "VERIREWARD_PORT": str(port), "VERIREWARD_SHUTDOWN_GRACE_S": "20"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve"],
+        [sys.executable, "-m", "verireward.service.cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from verireward.service.settings import Settings
+from verireward.verifiers import VerifierRegistry
+from verireward.verifiers.format import FormatVerifier
 
-from service.settings import Settings
 from tests.fakes import SleepVerifier
-from verifiers import VerifierRegistry
-from verifiers.format import FormatVerifier
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
-from service.app import create_app
+from verireward.service.app import create_app
 
 pytestmark = pytest.mark.integration
 schema = schemathesis.openapi.from_dict(create_app().openapi())

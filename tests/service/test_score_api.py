@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from service.app import create_app
-from service.settings import Settings
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
 
 R1 = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
 
@@ -177,9 +176,9 @@ def test_verifiers_lists_schema_and_availability(fake_client: TestClient) -> Non
 
 
 def test_readyz_warns_loudly_when_unsandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
-    import verifiers.code.verifier as code_module
-    from verifiers.code.verifier import CodeVerifier
-    from verifiers.registry import VerifierRegistry
+    import verireward.verifiers.code.verifier as code_module
+    from verireward.verifiers.code.verifier import CodeVerifier
+    from verireward.verifiers.registry import VerifierRegistry
 
     code_module._sandbox.cache_clear()
     monkeypatch.setenv("VERIREWARD_SANDBOX_BACKEND", "none")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
-import verifiers.code.verifier as code_module
-from sandbox import BwrapSandbox
-from verifiers import Item, RewardSpec, ScoringEngine, Status, VerifierRegistry
-from verifiers.code.item_tests import ItemTestsError, read_tests
-from verifiers.code.judge import same_output
-from verifiers.code.verifier import CodeParams, CodeVerifier, extract_code
-from verifiers.format import FormatVerifier
+import verireward.verifiers.code.verifier as code_module
+from verireward.sandbox import BwrapSandbox
+from verireward.verifiers import Item, RewardSpec, ScoringEngine, Status, VerifierRegistry
+from verireward.verifiers.code.item_tests import ItemTestsError, read_tests
+from verireward.verifiers.code.judge import same_output
+from verireward.verifiers.code.verifier import CodeParams, CodeVerifier, extract_code
+from verireward.verifiers.format import FormatVerifier
 
 pytestmark = pytest.mark.integration
 VERIFIER = CodeVerifier()

@@ -6,9 +6,7 @@ import asyncio
 import time
 
 import pytest
-
-from tests.fakes import EchoVerifier, SleepVerifier
-from verifiers import (
+from verireward.verifiers import (
     EngineLimits,
     Item,
     ItemResult,
@@ -18,6 +16,8 @@ from verifiers import (
     WorkerPool,
     build_spec,
 )
+
+from tests.fakes import EchoVerifier, SleepVerifier
 
 GOOD = "<think>2+2=4</think><answer>4</answer>"
 

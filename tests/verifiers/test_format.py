@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from verifiers import Item, Status
-from verifiers.format import FormatParams, FormatVerifier
+from verireward.verifiers import Item, Status
+from verireward.verifiers.format import FormatParams, FormatVerifier
 
 R1_EXAMPLE = "<think>3 * 4 = 12, 2 + 12 = 14</think> <answer>14</answer>"
 R1_STRICT = "<think>\n3 * 4 = 12, 2 + 12 = 14\n</think>\n<answer>\n14\n</answer>"

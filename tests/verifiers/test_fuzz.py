@@ -8,16 +8,18 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from verifiers import Item, Status, Verdict
-from verifiers.format import FormatParams, FormatVerifier
-from verifiers.language import LanguageParams, LanguageVerifier
-from verifiers.math.verifier import MathParams, MathVerifier
-from verifiers.shaping.length_cosine import LengthCosineParams, LengthCosineVerifier
-from verifiers.shaping.length_group import LengthGroupParams, LengthGroupVerifier
-from verifiers.shaping.overlong import OverlongParams, OverlongVerifier
-from verifiers.shaping.reasoning_steps import ReasoningStepsParams, ReasoningStepsVerifier
-from verifiers.shaping.repetition import RepetitionParams, RepetitionVerifier
+from verireward.verifiers import Item, Status, Verdict
+from verireward.verifiers.format import FormatParams, FormatVerifier
+from verireward.verifiers.language import LanguageParams, LanguageVerifier
+from verireward.verifiers.math.verifier import MathParams, MathVerifier
+from verireward.verifiers.shaping.length_cosine import LengthCosineParams, LengthCosineVerifier
+from verireward.verifiers.shaping.length_group import LengthGroupParams, LengthGroupVerifier
+from verireward.verifiers.shaping.overlong import OverlongParams, OverlongVerifier
+from verireward.verifiers.shaping.reasoning_steps import (
+    ReasoningStepsParams,
+    ReasoningStepsVerifier,
+)
+from verireward.verifiers.shaping.repetition import RepetitionParams, RepetitionVerifier
 
 LATEX_PIECES = [
     "\\frac{",

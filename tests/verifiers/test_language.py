@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from verifiers import Item, Status
-from verifiers.language import LanguageParams, LanguageVerifier
+from verireward.verifiers import Item, Status
+from verireward.verifiers.language import LanguageParams, LanguageVerifier
 
 VERIFIER = LanguageVerifier()
 

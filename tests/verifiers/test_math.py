@@ -7,11 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
+from verireward.verifiers import (
+    Item,
+    RewardSpec,
+    ScoringEngine,
+    Status,
+    VerifierRegistry,
+    WorkerPool,
+)
+from verireward.verifiers.math.extract import extract_answer
+from verireward.verifiers.math.verifier import MathParams, MathVerifier
 
 from tests.verifiers.math_table import KNOWN_MISSES, ROWS
-from verifiers import Item, RewardSpec, ScoringEngine, Status, VerifierRegistry, WorkerPool
-from verifiers.math.extract import extract_answer
-from verifiers.math.verifier import MathParams, MathVerifier
 
 VERIFIER = MathVerifier()
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from verireward.service.app import create_app
+from verireward.service.settings import Settings
+from verireward.verifiers import RegistryError, VerifierRegistry, load_registry
+from verireward.verifiers.format import FormatVerifier
 
-from service.app import create_app
-from service.settings import Settings
 from tests.fakes import EchoVerifier
-from verifiers import RegistryError, VerifierRegistry, load_registry
-from verifiers.format import FormatVerifier
 
 
 def test_installed_verifiers_are_pinned() -> None:
@@ -84,7 +84,7 @@ def test_invalid_plugins_stop_startup(plugin: object, message: str) -> None:
 
 PLUGIN_MODULE = """
 from dataclasses import dataclass
-from verifiers import Item, Verdict
+from verireward.verifiers import Item, Verdict
 
 @dataclass(frozen=True)
 class ShoutParams:

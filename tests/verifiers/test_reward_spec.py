@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from verireward.verifiers import SpecError, VerifierRegistry, build_spec
+from verireward.verifiers.format import FormatParams
+from verireward.verifiers.params import params_schema
 
 from tests.fakes import EchoParams
-from verifiers import SpecError, VerifierRegistry, build_spec
-from verifiers.format import FormatParams
-from verifiers.params import params_schema
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,23 @@ import asyncio
 import math
 
 import pytest
-
-from verifiers import Item, RewardSpec, ScoringEngine, Status, VerifierRegistry, build_spec
-from verifiers.shaping.length_cosine import LengthCosineParams, LengthCosineVerifier
-from verifiers.shaping.length_group import LengthGroupParams, LengthGroupVerifier
-from verifiers.shaping.overlong import OverlongParams, OverlongVerifier, overlong_penalty
-from verifiers.shaping.reasoning_steps import ReasoningStepsParams, ReasoningStepsVerifier
-from verifiers.shaping.repetition import RepetitionParams, RepetitionVerifier
-from verifiers.shaping.text_units import completion_tokens, words
+from verireward.verifiers import (
+    Item,
+    RewardSpec,
+    ScoringEngine,
+    Status,
+    VerifierRegistry,
+    build_spec,
+)
+from verireward.verifiers.shaping.length_cosine import LengthCosineParams, LengthCosineVerifier
+from verireward.verifiers.shaping.length_group import LengthGroupParams, LengthGroupVerifier
+from verireward.verifiers.shaping.overlong import OverlongParams, OverlongVerifier, overlong_penalty
+from verireward.verifiers.shaping.reasoning_steps import (
+    ReasoningStepsParams,
+    ReasoningStepsVerifier,
+)
+from verireward.verifiers.shaping.repetition import RepetitionParams, RepetitionVerifier
+from verireward.verifiers.shaping.text_units import completion_tokens, words
 
 
 @pytest.mark.parametrize(
@@ -96,7 +105,7 @@ def test_length_group_by_hand() -> None:
 
 
 def test_batch_verifiers_see_accuracy_in_the_engine() -> None:
-    from verifiers.math.verifier import MathVerifier
+    from verireward.verifiers.math.verifier import MathVerifier
 
     registry = VerifierRegistry([MathVerifier(), LengthCosineVerifier(), LengthGroupVerifier()])
     engine = ScoringEngine(registry)

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from sandbox import CaseOutcome
+from verireward.sandbox import CaseOutcome
 
 SIGXCPU = 24
 

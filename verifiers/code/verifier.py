@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from sandbox import (
+from verireward.sandbox import (
     CaseOutcome,
     Job,
     Language,
@@ -27,9 +27,9 @@ from sandbox import (
     load_languages,
     make_sandbox,
 )
-from verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
-from verifiers.code.judge import verdict_of
-from verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
+from verireward.verifiers.code.judge import verdict_of
+from verireward.verifiers.protocol import Item, Status, Verdict
 
 BACKEND_VARIABLE = "VERIREWARD_SANDBOX_BACKEND"  # bwrap (default) | none (explicit opt-out)
 _FENCE = re.compile(r"```[ \t]*([\w+#-]*)[^\n]*\n(.*?)```", re.DOTALL)

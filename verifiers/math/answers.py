@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 
 import sympy as sp
-
-from verifiers.math.latex_parser import parse_expression
-from verifiers.math.tokens import ParseError, tokenize
+from verireward.verifiers.math.latex_parser import parse_expression
+from verireward.verifiers.math.tokens import ParseError, tokenize
 
 Expr = sp.Expr
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import random
 
 import sympy as sp
-
-from verifiers.math.answers import (
+from verireward.verifiers.math.answers import (
     Answer,
     Bracketed,
     Collection,

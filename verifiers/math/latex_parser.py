@@ -10,9 +10,8 @@ digits is refused (``size_guards``), so ``9^{9^{9^9}}`` fails fast instead of ea
 from __future__ import annotations
 
 import sympy as sp
-
-from verifiers.math.size_guards import binomial, factorial, power, scientific
-from verifiers.math.tokens import ParseError, Token, tokenize
+from verireward.verifiers.math.size_guards import binomial, factorial, power, scientific
+from verireward.verifiers.math.tokens import ParseError, Token, tokenize
 
 MAX_DEPTH = 120
 __all__ = ["ParseError", "parse_expression", "tokenize"]

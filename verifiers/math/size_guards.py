@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
-
-from verifiers.math.tokens import ParseError
+from verireward.verifiers.math.tokens import ParseError
 
 MAX_RESULT_DIGITS = 10_000
 

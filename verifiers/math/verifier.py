@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from verifiers.math.answers import choice_letter, is_text_answer, parse_answer
-from verifiers.math.equivalence import equal
-from verifiers.math.extract import extract_answer
-from verifiers.math.latex_parser import ParseError
-from verifiers.math.normalize import normalize
-from verifiers.protocol import Item, Verdict
+from verireward.verifiers.math.answers import choice_letter, is_text_answer, parse_answer
+from verireward.verifiers.math.equivalence import equal
+from verireward.verifiers.math.extract import extract_answer
+from verireward.verifiers.math.latex_parser import ParseError
+from verireward.verifiers.math.normalize import normalize
+from verireward.verifiers.protocol import Item, Verdict
 
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?")
 _LATEX_FRACTION = re.compile(r"(-?)\\frac\{(\d+)\}\{(\d+)\}")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from verifiers.protocol import Item, Status, Verdict
-from verifiers.shaping.correctness import accuracy
-from verifiers.shaping.text_units import completion_tokens
+from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.shaping.correctness import accuracy
+from verireward.verifiers.shaping.text_units import completion_tokens
 
 
 @dataclass(frozen=True)

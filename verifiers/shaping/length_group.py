@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from verifiers.protocol import Item, Status, Verdict
-from verifiers.shaping.correctness import accuracy
-from verifiers.shaping.text_units import completion_tokens
+from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.shaping.correctness import accuracy
+from verireward.verifiers.shaping.text_units import completion_tokens
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from verifiers.protocol import Item, Status, Verdict
-from verifiers.shaping.text_units import completion_tokens
+from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.shaping.text_units import completion_tokens
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.protocol import Item, Status, Verdict
 
 _MARKERS = re.compile(r"(Step \d+:|^\d+\.|\n-|\n\*|First,|Second,|Next,|Finally,)", re.MULTILINE)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from verifiers.protocol import Item, Status, Verdict
-from verifiers.shaping.text_units import words
+from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.shaping.text_units import words
 
 
 @dataclass(frozen=True)

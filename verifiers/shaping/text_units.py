@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from verifiers.protocol import Item
+from verireward.verifiers.protocol import Item
 
 # Han, kana, Hangul: one unit per character (no spaces between words in these scripts)
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
