@@ -14,6 +14,7 @@ from typing import TypeVar
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from verireward.service.metrics import ServiceMetrics
+from verireward.service.precision import round_results
 from verireward.verifiers import Item, ItemResult, RewardSpec
 
 T = TypeVar("T")
@@ -93,7 +94,9 @@ async def score_admitted(
     if not admission.try_acquire(len(items)):
         return admission.busy_response()
     try:
-        return await unless_disconnected(request, request.app.state.engine.score(items, spec))
+        results = await unless_disconnected(request, request.app.state.engine.score(items, spec))
+        round_results(results)  # 0.3, not 0.30000000000000004, in every endpoint's response
+        return results
     except ClientGone:
         admission.metrics.disconnects.inc()
         return Response(status_code=499)  # nginx's "client closed request"; nobody reads it

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import PackageNotFoundError, version
+from typing import IO
 
 import orjson
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="verireward", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"verireward {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the HTTP service (uvicorn)")
@@ -22,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("input", help="JSONL of /score items ('-' for stdin)")
     score.add_argument("-o", "--output", required=True, help="JSONL to write ('-' for stdout)")
     score.add_argument("--min-reward", type=float, help="keep only items with reward >= this")
+    score.add_argument(
+        "--correct-only",
+        action="store_true",
+        help="keep only items whose correctness verifiers (math, code) all passed, whatever"
+        " the format or shaping scores (rejection sampling); null rewards are never kept",
+    )
     score.add_argument("--reward", help='reward spec as JSON: {"weights": ..., "params": ...}')
     score.add_argument("--no-progress", action="store_true")
 
@@ -54,8 +63,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    # Files first: a typo in a path is one line, before any verifier or worker is loaded.
+    try:
+        source = _open(args.input, "rb", sys.stdin.buffer)
+        sink = _open(args.output, "wb", sys.stdout.buffer)
+    except OSError as exc:
+        print(f"verireward score: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     from verireward.service.app import build_engine
-    from verireward.service.offline import score_file
+    from verireward.service.offline import Keep, count_items, score_file
     from verireward.service.settings import Settings
     from verireward.verifiers import SpecError, build_spec
 
@@ -65,22 +81,36 @@ def _score(args: argparse.Namespace) -> int:
         spec = build_spec(engine.registry, raw_spec.get("weights"), raw_spec.get("params"))
     except (orjson.JSONDecodeError, SpecError, AttributeError) as exc:
         print(f"--reward: {exc}", file=sys.stderr)
+        _close(engine, source, sink)
         return 2
-    source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
-    sink = sys.stdout.buffer if args.output == "-" else open(args.output, "wb")  # noqa: SIM115
+    keep = Keep(args.min_reward, args.correct_only)
     try:
-        report = score_file(engine, spec, source, sink, args.min_reward, not args.no_progress)
+        total = count_items(source) if not args.no_progress else None
+        report = score_file(engine, spec, source, sink, keep, not args.no_progress, total=total)
     finally:
-        source.close()
-        sink.close()
-        if engine.pool is not None:
-            engine.pool.close()
-    print(
-        f"read {report.read}, scored {report.scored}, wrote {report.written}, "
-        f"skipped {report.bad_lines} bad lines",
-        file=sys.stderr,
-    )
+        _close(engine, source, sink)
+    for line in report.summary_lines():
+        print(line, file=sys.stderr)
     return 0
+
+
+def _open(path: str, mode: str, std: IO[bytes]) -> IO[bytes]:
+    return std if path == "-" else open(path, mode)  # closed by _close
+
+
+def _close(engine: object, *files: IO[bytes]) -> None:
+    for handle in files:
+        handle.close()
+    pool = getattr(engine, "pool", None)
+    if pool is not None:
+        pool.close()
+
+
+def _version() -> str:
+    try:
+        return version("verireward")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
 if __name__ == "__main__":
