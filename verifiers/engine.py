@@ -172,14 +172,18 @@ class ScoringEngine:
         weights: list[dict[str, float]],
         verdicts: list[dict[str, Verdict]],
     ) -> None:
-        for name, verifier in self.registry.items():
-            if verifier.execution != "batch":
-                continue
+        batch = [v for v in self.registry.values() if v.execution == "batch"]
+        # Those reading verdicts stand in for other verifiers: first, so the rest see them.
+        batch.sort(key=lambda v: not getattr(v, "reads_verdicts", False))
+        for verifier in batch:
+            name = verifier.name
             slots = [i for i, w in enumerate(weights) if name in w and name not in verdicts[i]]
             if not slots:
                 continue
-            scores = [
-                {n: v.score for n, v in verdicts[i].items() if v.status is not Status.ERROR}
+            scores: list[Any] = [
+                dict(verdicts[i])
+                if getattr(verifier, "reads_verdicts", False)
+                else {n: v.score for n, v in verdicts[i].items() if v.status is not Status.ERROR}
                 for i in slots
             ]
             start = time.perf_counter()
@@ -239,7 +243,7 @@ def _cache_key(verifier: Verifier, item: Item, params: Any) -> Hashable | None:
 
 
 def _call_batch(
-    verifier: Verifier, items: list[Item], spec: RewardSpec, scores: list[dict[str, float]]
+    verifier: Verifier, items: list[Item], spec: RewardSpec, scores: list[dict[str, Any]]
 ) -> list[Verdict]:
     params = spec.params_for(verifier.name, verifier.Params)
     try:
@@ -287,11 +291,17 @@ def _combine(
     details: dict[str, Any] = {}
     error: ItemError | None = None
     reward = 0.0
+    # A verdict standing in for another (a judge for its rule) removes that one from the
+    # reward and the scores; it stays visible in details.
+    superseded = {v.supersedes: n for n, v in verdicts.items() if v.supersedes in verdicts}
     for name, verdict in verdicts.items():
         detail = described.get(id(verdict))
         if detail is None:
             detail = {"status": verdict.status.value, "reason": verdict.reason, **verdict.details}
             described[id(verdict)] = detail
+        if name in superseded:
+            details[name] = {**detail, "superseded_by": superseded[name]}
+            continue
         details[name] = detail
         if verdict.status is Status.ERROR:
             error = error or ItemError(verdict.code or "verifier_error", verdict.reason)

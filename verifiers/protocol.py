@@ -59,6 +59,8 @@ class Verdict:
     ``score`` is what the reward sums; ``reason`` a short machine-friendly word (``no_answer``,
     ``timeout``, ``equal_rational``...); ``details`` what a researcher needs to see why.
     For ``error`` verdicts ``code`` is the typed error code sent to the client.
+    ``supersedes`` names another verifier of the same item whose verdict this one stands in
+    for (a judge deciding where a rule could not): that one stays in ``details`` only.
     """
 
     status: Status
@@ -66,6 +68,7 @@ class Verdict:
     reason: str
     details: dict[str, Any] = field(default_factory=dict)
     code: str | None = None
+    supersedes: str | None = None
 
     @classmethod
     def of(cls, passed: bool, reason: str, **details: Any) -> Verdict:
@@ -89,7 +92,10 @@ class Verifier(Protocol):
     ``execution = "batch"`` runs after all the others, inline, through
     ``verify_batch(items, params, scores) -> list[Verdict]``, where ``scores[i]`` holds the
     other verifiers' scores of ``items[i]`` in this request (length rewards that depend on
-    correctness, rewards relative to a group of completions).
+    correctness, rewards relative to a group of completions). A batch verifier with
+    ``reads_verdicts = True`` gets ``verdicts[i]``, the other verifiers' full ``Verdict``s of
+    ``items[i]`` (errors included), instead of scores, and runs before the other batch
+    verifiers so that they see its scores (a judge standing in for a rule).
 
     Optional hooks, looked up with ``getattr``:
 

@@ -23,6 +23,7 @@ def test_installed_verifiers_are_pinned() -> None:
     assert sorted(load_registry()) == [
         "code",
         "format",
+        "judge",
         "language",
         "length_cosine",
         "length_group",
