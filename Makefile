@@ -4,11 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint bench system-deps
+.PHONY: serve test lint bench system-deps venv-package
+
+# A .venv whose pip does not run is half-made (`python3 -m venv` failed after creating
+# bin/python, e.g. before python3-venv was installed) or its interpreter is gone: remove it
+# now, at parse time, so that every target below rebuilds it (make would otherwise take its
+# bin/python and stamps as up to date).
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(shell $(BIN)/python -m pip --version >/dev/null 2>&1 && echo ok),ok)
+$(info $(VENV) is broken (its pip does not run): recreating it)
+$(shell rm -rf $(VENV))
+endif
+endif
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(MAKE) --no-print-directory venv-package
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 1; }
+
+# Debian and Ubuntu ship venv's ensurepip in a package of their own, per Python version
+# (python3.11-venv, python3.12-venv; python3-venv pulls the default one).
+VENV_PKG = $(shell $(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')
+
+venv-package:
+	@command -v apt-get >/dev/null 2>&1 || { echo "error: $(PYTHON) cannot make a venv (no" \
+	  "ensurepip) and there is no apt-get here: install your system's venv package" >&2; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq $(VENV_PKG) >/dev/null || \
+	  $(SUDO) apt-get install -y -qq python3-venv >/dev/null
+	@$(PYTHON) -c 'import ensurepip' || { echo "error: $(PYTHON) still has no ensurepip" \
+	  "(it is not the system Python?); set PYTHON=/usr/bin/python3" >&2; exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[service]'
@@ -30,8 +55,10 @@ system-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; \
 	} || echo "warning: bubblewrap not installed; the code verifier will be unavailable" >&2
 
+# Host and port come from VERIREWARD_HOST / VERIREWARD_PORT (default 127.0.0.1:8000), as
+# every other setting does.
 serve: system-deps $(VENV)/.installed
-	$(BIN)/verireward serve --host 127.0.0.1 --port 8000
+	$(BIN)/verireward serve
 
 test: system-deps $(VENV)/.installed-dev
 	$(BIN)/ruff check .
