@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from verireward.sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
-from verireward.service import health, openrlhf, routes
+from verireward.service import docs, health, openrlhf, routes
 from verireward.service.admission import Admission
 from verireward.service.body_limit import BodyLimitMiddleware
 from verireward.service.metrics import MetricsMiddleware, ServiceMetrics
@@ -52,7 +52,16 @@ def create_app(
             if app.state.engine.pool is not None:
                 app.state.engine.pool.close()
 
-    app = FastAPI(title="verireward", version="0.1.0", lifespan=lifespan)
+    # The docs pages and the schema are served by service/docs.py (offline assets, API key).
+    app = FastAPI(
+        title="verireward",
+        version="0.1.0",
+        description=docs.DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings or Settings()
     app.state.metrics = metrics
     app.state.admission = Admission(
@@ -62,6 +71,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(routes.router)
     app.include_router(openrlhf.router)
+    docs.install_docs(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=app.state.settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     if app.state.settings.cors_origins:  # off unless origins are configured
@@ -96,11 +106,14 @@ def build_engine(
 def _openapi(app: FastAPI) -> dict[str, Any]:
     # The scoring routes validate their bodies by hand (fast path); publish what they validate.
     if app.openapi_schema is None:
-        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (ScoreRequest, OpenRLHFRequest):
             body = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(body.pop("$defs", {}))
             components[model.__name__] = body
+        docs.describe_score(schema)
         app.openapi_schema = schema
     return app.openapi_schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from verireward.verifiers import Item
 
 
@@ -17,7 +17,11 @@ class ScoreItem(BaseModel):
     id: str | Annotated[int, Field(ge=-(2**63), le=2**64 - 1)] | None = None
     prompt: str | None = None
     completion: str
-    answer: str | None = Field(None, description="reference final answer (math)")
+    # Typed for the schema as it is accepted: a JSON number is read as its text (GSM8K's 72).
+    answer: Annotated[
+        str | None,
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
+    ] = Field(None, description="reference final answer (math): text, or a JSON number")
     tests: Any = Field(None, description="test cases (code)")
     language: str | None = Field(None, description="ISO 639-1 target language of the reasoning")
 

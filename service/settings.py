@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, description="uvicorn worker processes")
     api_key: SecretStr | None = Field(None, description="bearer token; unset = no auth")
+    docs_public: bool = Field(
+        False, description="serve /docs, /redoc and /openapi.json without the API key"
+    )
 
     max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="413 above this")
     max_items: int = Field(16_384, ge=1, description="items per request; 413 above this")
