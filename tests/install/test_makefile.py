@@ -1,7 +1,11 @@
 """The Makefile's venv handling, on a copy of it in a scratch directory (no install runs).
 
-The full path (python3-venv missing on a stock Debian, then a half-made .venv) was run for real
-in a debootstrapped Debian 12 chroot; see the commit that added this file.
+The full path was also run for real, by hand, in a Debian 12 chroot made with
+``debootstrap --variant=minbase bookworm`` plus ``python3 make git curl`` (no python3-venv): a
+plain ``python3 -m venv .venv`` failed there on the missing ensurepip and left a .venv without
+pip; ``VERIREWARD_PORT=<free> make serve`` then said the .venv was broken, installed
+python3.11-venv with apt, rebuilt the venv, installed ``.[service]`` and served on that port
+(/healthz, /readyz and a math /score answered); a second ``make -n serve`` only starts it.
 """
 
 from __future__ import annotations
