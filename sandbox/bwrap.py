@@ -31,7 +31,7 @@ from verireward.sandbox.errors import SandboxUnavailable
 from verireward.sandbox.job import Job, Limits, RunResult
 from verireward.sandbox.languages import Language
 from verireward.sandbox.runner_process import (
-    RUNNER_SOURCE,
+    RUNNER_FILES,
     CaseCallback,
     payload,
     rlimits,
@@ -54,8 +54,9 @@ class BwrapSandbox:
         self.python = python
         self._share = Path(tempfile.mkdtemp(prefix="verireward-sandbox-"))
         self._share.chmod(0o755)  # readable by the slot uids
-        shutil.copy(RUNNER_SOURCE, self._share / "runner.py")
-        (self._share / "runner.py").chmod(0o644)
+        for source in RUNNER_FILES:
+            shutil.copy(source, self._share / source.name)
+            (self._share / source.name).chmod(0o644)
         self._reason: str | None = None
         self._probed = False
         self._reaping = False
@@ -123,8 +124,8 @@ class BwrapSandbox:
             "--tmpfs",
             "/tmp",
             "--ro-bind",
-            str(self._share / "runner.py"),
-            "/sandbox/runner.py",
+            str(self._share),
+            "/sandbox",
             "--chdir",
             "/tmp",
             "--setenv",

@@ -44,6 +44,8 @@ class CaseOutcome:
     stdout: str
     stderr: str
     value: str = ""  # call mode: the JSON of the returned value; script mode: "checked"
+    # script mode: why the tests failed (verdict, line, assertion, expected, actual, error)
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

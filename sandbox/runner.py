@@ -21,12 +21,13 @@ SIGKILL = 9  # not SIGKILL: importing signal (and enum) costs 3 ms per sandbox
 MEMORY_EXIT = 101  # the harness's own code for MemoryError (a candidate faking it still fails)
 # Cheap modules competitive programs import, loaded once here instead of in every child.
 PRELOADED = ("math", "collections", "itertools", "functools", "heapq", "bisect", "operator")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
     results = os.fdopen(os.dup(1), "w", buffering=1)
     _undumpable()
-    job = marshal.loads(sys.stdin.buffer.read())  # written by the host; json would cost a re import
+    job = read_frame(0)  # the public part: program, inputs, limits (never the tests' answers)
     for name in PRELOADED + (("json",) if job["mode"] == "call" else ()):
         __import__(name)
     program, error = prepare(job)
@@ -34,6 +35,9 @@ def main():
         results.write(repr({"compile_error": error[-4000:]}) + "\n")
         return
     results.write(repr({"ready": True}) + "\n")
+    if job["mode"] == "script":
+        results.write(repr(run_script(job, program)) + "\n")
+        return
     for case in job["cases"]:
         outcome = run_case(job, program, case)
         results.write(repr(outcome) + "\n")
@@ -41,8 +45,27 @@ def main():
             reap_strays()
 
 
+def read_frame(fd):
+    """One length-prefixed marshal frame, read exactly (no read-ahead: what follows it stays
+    in the pipe until asked for)."""
+    header = _read_exact(fd, 8)
+    return marshal.loads(_read_exact(fd, int.from_bytes(header, "big")))
+
+
+def _read_exact(fd, size):
+    chunks = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError("the job ended early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
 def _undumpable():
-    # Non-dumpable: a candidate running as the same uid cannot open /proc/<runner>/fd/*.
+    # Non-dumpable: a candidate running as the same uid cannot open /proc/<runner>/fd/*, nor
+    # read the memory of the runner or of the judge (forks inherit the flag).
     try:
         import ctypes
 
@@ -71,19 +94,18 @@ def prepare(job):
 def run_case(job, program, case):
     stdin = case.get("stdin", "").encode()
     if job["warm_python"]:
-        # A fresh marker per case: os.write(3, b"checked") from the candidate is not a pass.
-        marker = os.urandom(16).hex()
-        outcome = spawn(
-            lambda: exec_python(job, program, case, marker), stdin, job["timeout_s"], job
-        )
-        if job["mode"] == "script":
-            outcome["value"] = "checked" if outcome["value"] == marker else ""
-        return outcome
+        return spawn(lambda: exec_python(job, program, case), stdin, job["timeout_s"], job)
     return spawn(lambda: os.execvp(program[0], program), stdin, job["timeout_s"], job)
 
 
-def exec_python(job, program, case, marker):
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+def exec_python(job, program, case):
+    if job["mode"] == "stdio":
+        namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    else:  # function modes import the program: an ``if __name__ == "__main__"`` demo never runs
+        module = type(sys)("solution")
+        sys.modules["solution"] = module
+        namespace = module.__dict__
+        namespace["__builtins__"] = __builtins__
     try:
         exec(program, namespace)
         if job["mode"] == "call":
@@ -92,14 +114,11 @@ def exec_python(job, program, case, marker):
                 target = getattr(namespace["Solution"](), job["fn_name"])
             value = target(*case["args"])
             os.write(3, sys.modules["json"].dumps(value).encode())
-        elif job["mode"] == "script":
-            exec(job["check"], namespace)
-            os.write(3, marker.encode())
     except MemoryError:
         os._exit(MEMORY_EXIT)
     except SystemExit as exc:
         if job["mode"] != "stdio":
-            os._exit(2)  # exiting before the check ran is not passing it
+            os._exit(2)  # exiting before returning is not returning
         sys.stdout.flush()
         os._exit(exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1))
     except BaseException:
@@ -112,23 +131,89 @@ def exec_python(job, program, case, marker):
     os._exit(0)
 
 
-def spawn(run, stdin_bytes, timeout_s, job):
+def run_script(job, program):
+    """Assert mode: the candidate server is forked before the tests are read from the host, so
+    its memory never held them; the judge, forked after, runs them (see runner_assert)."""
+    sys.path.insert(0, HERE)
+    import runner_assert
+
+    del sys.path[0]
+    requests_r, requests_w = os.pipe()  # judge -> candidate
+    replies_r, replies_w = os.pipe()  # candidate -> judge
     limit = job["output_limit"]
+    started = time.monotonic()
+    candidate = start_child(
+        lambda: runner_assert.serve(program, 4, 5, limit), b"", job, (requests_r, replies_w)
+    )
+    os.close(requests_r)
+    os.close(replies_w)
+    check = read_frame(0)["check"]
+    marker = os.urandom(16).hex()
+    judge = start_child(
+        lambda: runner_assert.judge(check, 5, 4, limit, marker),
+        b"",
+        job,
+        (replies_r, requests_w),
+    )
+    os.close(replies_r)
+    os.close(requests_w)
+    judged = collect(judge, started + job["timeout_s"], limit, also=candidate)
+    heard = judged.pop("heard")
+    candidate_out = finish(candidate, heard, limit=limit)
+    if judged["value"] == marker.encode():
+        judged["value"], judged["detail"] = "checked", {}
+    else:
+        judged["detail"] = _judge_detail(judged["value"])
+        judged["value"] = ""
+    judged["stdout"] = candidate_out["stdout"]
+    judged["stderr"] = (candidate_out["stderr"] + judged["stderr"])[-2000:]
+    if candidate_out["exit_code"] == MEMORY_EXIT and judged["status"] == "exited":
+        judged["status"] = "memory_limit"
+    judged["seconds"] = round(time.monotonic() - started, 4)
+    return judged
+
+
+def _judge_detail(raw):
+    try:
+        detail = marshal.loads(raw)
+        return dict(detail) if isinstance(detail, dict) else {}
+    except (ValueError, EOFError, TypeError):
+        return {}
+
+
+def spawn(run, stdin_bytes, timeout_s, job):
+    child = start_child(run, stdin_bytes, job, (), timeout_s)
+    outcome = collect(child, time.monotonic() + timeout_s, job["output_limit"])
+    outcome.pop("heard")
+    outcome["value"] = outcome["value"].decode("utf-8", "replace")
+    return outcome
+
+
+def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None):
+    """Fork a child in its own process group with the case's rlimits: stdin from a file,
+    stdout/stderr/value (fd 3) on pipes, ``extra_fds`` as fds 4, 5, ..."""
+    import fcntl
+
+    timeout_s = job["timeout_s"] if timeout_s is None else timeout_s
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     val_r, val_w = os.pipe()
     # stdin from a file, not a pipe: a child that never reads cannot block the parent
-    with open(".stdin", "wb") as handle:
+    name = ".stdin-" + os.urandom(4).hex()
+    with open(name, "wb") as handle:
         handle.write(stdin_bytes)
-    in_r = os.open(".stdin", os.O_RDONLY)
+    in_r = os.open(name, os.O_RDONLY)
+    os.unlink(name)
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
         try:
             os.setpgid(0, 0)
-            for source, target in ((in_r, 0), (out_w, 1), (err_w, 2), (val_w, 3)):
+            sources = (in_r, out_w, err_w, val_w, *extra_fds)
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 16) for fd in sources]
+            for target, source in enumerate(high):
                 os.dup2(source, target)
-            os.closerange(4, 1024)
+            os.closerange(len(sources), 1024)
             memory = job["memory_mb"] * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
             cpu = int(timeout_s) + 1
@@ -141,11 +226,17 @@ def spawn(run, stdin_bytes, timeout_s, job):
             os._exit(1)
     for fd in (in_r, out_w, err_w, val_w):
         os.close(fd)
-    buffers = {out_r: bytearray(), err_r: bytearray(), val_r: bytearray()}
+    return {"pid": pid, "fds": (out_r, err_r, val_r), "start": start}
+
+
+def collect(child, deadline, limit, also=None):
+    """Read the child's pipes until they close, the deadline passes or output is over the cap;
+    the pipes of ``also`` are read meanwhile (so it never blocks on a full pipe)."""
+    buffers = {fd: bytearray() for fd in child["fds"]}
+    others = {fd: bytearray() for fd in (also["fds"][:2] if also else ())}
+    open_fds, watched = set(buffers) | set(others), set(buffers)
     status = None
-    open_fds = set(buffers)
-    deadline = start + timeout_s
-    while open_fds:
+    while watched:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             status = "timeout"
@@ -155,24 +246,43 @@ def spawn(run, stdin_bytes, timeout_s, job):
             chunk = os.read(fd, 65536)
             if not chunk:
                 open_fds.discard(fd)
+                watched.discard(fd)
                 continue
-            buffers[fd] += chunk
-            if len(buffers[fd]) > limit:
+            target = buffers.get(fd, others.get(fd))
+            target += chunk
+            if len(target) > limit:
                 status = "output_limit"
         if status:
             break
+    outcome = finish(child, buffers, status, limit)
+    outcome["heard"] = others
+    return outcome
+
+
+def finish(child, buffers, status=None, limit=1 << 20):
+    """Kill the child's group, reap it, drain and close its pipes; its outcome from what was
+    read (``value`` as bytes)."""
+    pid = child["pid"]
+    out_r, err_r, val_r = child["fds"]
     kill_group(pid)
     _, wait_status = os.waitpid(pid, 0)
-    for fd in buffers:
+    for fd, buffer in buffers.items():
+        while len(buffer) <= limit and select.select([fd], [], [], 0)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+    for fd in child["fds"]:
         os.close(fd)
     outcome = {
         "status": status or ("signaled" if os.WIFSIGNALED(wait_status) else "exited"),
         "exit_code": os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else None,
         "signal": os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None,
-        "seconds": round(time.monotonic() - start, 4),
-        "stdout": bytes(buffers[out_r][:limit]).decode("utf-8", "replace"),
-        "stderr": bytes(buffers[err_r][-2000:]).decode("utf-8", "replace"),
-        "value": bytes(buffers[val_r][:limit]).decode("utf-8", "replace"),
+        "seconds": round(time.monotonic() - child["start"], 4),
+        "stdout": bytes(buffers.get(out_r, b"")[:limit]).decode("utf-8", "replace"),
+        "stderr": bytes(buffers.get(err_r, b"")[-2000:]).decode("utf-8", "replace"),
+        "value": bytes(buffers.get(val_r, b"")[:limit]),
+        "detail": {},
     }
     if outcome["exit_code"] == MEMORY_EXIT:
         outcome["status"] = "memory_limit"

@@ -20,13 +20,16 @@ from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import Language
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
+RUNNER_FILES = (RUNNER_SOURCE, Path(__file__).with_name("runner_assert.py"))  # run inside
 _NONROOT_HEADROOM = 512
 _EXIT_GRACE_S = 1.0
 _MAX_RUNNER_OUTPUT = 64 * 1024 * 1024  # the runner caps each case; this bounds a broken runner
 
 
 def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
-    """The job for the runner, as marshal (plain literals only; the runner loads it fast)."""
+    """The job for the runner: length-prefixed marshal frames (plain literals only; the runner
+    loads them fast). The first is public; in assert mode a second carries the tests, which the
+    runner reads only after the candidate's process was forked."""
     cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs] or (
         [{}] if job.mode == "script" else []
     )
@@ -34,7 +37,6 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
         "code": job.code,
         "mode": job.mode,
         "fn_name": job.fn_name,
-        "check": job.check,
         "cases": cases,
         "warm_python": language.warm_python,
         "source_name": language.source_name,
@@ -46,7 +48,12 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
     }
-    return marshal.dumps(document)
+    frames = [document] + ([{"check": job.check or ""}] if job.mode == "script" else [])
+    return b"".join(_frame(marshal.dumps(frame)) for frame in frames)
+
+
+def _frame(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
 
 
 def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
@@ -166,7 +173,7 @@ def _kill_session(process: subprocess.Popen[bytes]) -> None:
 _RECORD_KEYS = (
     {"ready"},
     {"compile_error"},
-    {"status", "exit_code", "signal", "seconds", "stdout", "stderr", "value"},
+    {"status", "exit_code", "signal", "seconds", "stdout", "stderr", "value", "detail"},
 )
 
 

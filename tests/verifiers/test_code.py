@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 import verireward.verifiers.code.verifier as code_module
@@ -135,12 +136,25 @@ def test_each_verdict(program: str, verdict: str) -> None:
     assert result.reason == verdict, result.details
 
 
-def test_runtime_error_keeps_truncated_stderr() -> None:
-    result = verify(
-        "raise ValueError('bad input ' * 200)", {"cases": [{"input": "", "output": ""}]}
+def test_runtime_error_keeps_the_stderr_tail_cut_at_a_line() -> None:
+    program = (
+        "import sys\nfor i in range(300):\n    print(f'line {i}', file=sys.stderr)\n"
+        "raise ValueError('bad input')"
     )
-    stderr = result.details["cases"][0]["stderr"]
-    assert "bad input" in stderr and len(stderr) <= 500  # the tail of the traceback
+    stderr = verify(program, {"cases": [{"input": "", "output": ""}]}).details["cases"][0]["stderr"]
+    lines = stderr.splitlines()
+    assert lines[0] == "[earlier output cut]" and re.fullmatch(r"line \d+", lines[1])
+    assert lines[-1] == "ValueError: bad input" and len(stderr) <= 1100
+
+
+def test_wrong_answer_shows_expected_and_actual_clipped() -> None:
+    tests = {"cases": [{"input": "", "output": "1\n"}]}
+    case = verify("print('x' * 5000)", tests).details["cases"][0]
+    assert case["expected"] == "1\n" and case["actual"].startswith("x" * 300)
+    assert case["actual"].endswith("[cut: 5001 chars]")
+    call = {"fn_name": "f", "cases": [{"input": "[2]", "output": "4"}]}
+    case = verify("def f(x):\n    return x + 1", call).details["cases"][0]
+    assert (case["verdict"], case["expected"], case["actual"]) == ("wrong_answer", "4", "3")
 
 
 def test_cpp_compiles_and_runs() -> None:

@@ -88,9 +88,20 @@ def _script(tests: dict[str, Any], language: str | None) -> ItemTests:
         check = "\n".join(str(line) for line in check)
     if not isinstance(check, str) or not check.strip():
         raise ItemTestsError("assert must be a non-empty program")
+    setup = tests.get("setup")  # MBPP's test_setup_code / test_imports, run before the asserts
+    if isinstance(setup, list):
+        setup = "\n".join(str(line) for line in setup)
+    if isinstance(setup, str) and setup.strip():
+        check = f"{setup}\n{check}"
     entry_point = tests.get("entry_point")
     if entry_point and "def check" in check:
+        if not str(entry_point).isidentifier():
+            raise ItemTestsError("entry_point must be a Python name")
         check += f"\n\ncheck({entry_point})\n"
+    try:
+        compile(check, "<tests>", "exec")
+    except (SyntaxError, ValueError) as exc:
+        raise ItemTestsError(f"the assert program does not compile: {exc}") from exc
     return ItemTests("script", (), (), check=check, language=language)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from verireward.sandbox import CaseOutcome
 
 SIGXCPU = 24
+_SCRIPT_VERDICTS = ("wrong_answer", "runtime_error", "memory_limit")
 
 
 def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float) -> str:
@@ -17,9 +18,12 @@ def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float)
         return outcome.status
     if outcome.status == "signaled":
         return "timeout" if outcome.signal == SIGXCPU else "runtime_error"
+    if mode == "script":  # the judge's own report (the candidate cannot write it)
+        if outcome.value == "checked" and outcome.exit_code == 0:
+            return "passed"
+        verdict = str(outcome.detail.get("verdict", "runtime_error"))
+        return verdict if verdict in _SCRIPT_VERDICTS else "runtime_error"
     if outcome.exit_code != 0:
-        if mode == "script" and "AssertionError" in outcome.stderr:
-            return "wrong_answer"
         return "runtime_error"
     if mode == "stdio":
         return "passed" if same_output(outcome.stdout, expected, float_tol) else "wrong_answer"
@@ -28,8 +32,7 @@ def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float)
             value = json.loads(outcome.value)
         except json.JSONDecodeError:
             return "runtime_error"  # returned something JSON cannot carry
-        return "passed" if same_value(value, expected, float_tol) else "wrong_answer"
-    return "passed" if outcome.value == "checked" else "wrong_answer"
+    return "passed" if same_value(value, expected, float_tol) else "wrong_answer"
 
 
 def same_output(actual: str, expected: str, float_tol: float = 0.0) -> bool:

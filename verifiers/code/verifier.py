@@ -27,6 +27,7 @@ from verireward.sandbox import (
     load_languages,
     make_sandbox,
 )
+from verireward.verifiers.code.explain import case_detail, stderr_tail
 from verireward.verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
 from verireward.verifiers.code.judge import verdict_of
 from verireward.verifiers.protocol import Item, Status, Verdict
@@ -123,25 +124,19 @@ def _judge(code: str, spec: ItemTests, language: Language, params: CodeParams) -
         return Verdict.error("sandbox_error", str(exc))
     total = len(expected)
     if result.compile_error is not None:
-        return Verdict.failed("compile_error", stderr=result.compile_error[-1000:], total=total)
+        stderr = stderr_tail(result.compile_error)
+        return Verdict.failed("compile_error", stderr=stderr, total=total)
     verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
     passed = verdicts.count("passed")
     score = float(passed == total) if params.binary else passed / total
     cases = [
-        {"verdict": v, **_case_detail(o)}
-        for v, o in zip(verdicts[:_DETAIL_CASES], result.cases, strict=False)
+        {"verdict": v, **case_detail(v, o, spec.mode, w)}
+        for v, o, w in zip(verdicts[:_DETAIL_CASES], result.cases, expected, strict=False)
     ]
     details = {"language": language.name, "passed": passed, "total": total, "cases": cases}
     status = Status.PASS if passed == total else Status.FAIL
     reason = "all_passed" if passed == total else next(v for v in verdicts if v != "passed")
     return Verdict(status, score, reason, details)
-
-
-def _case_detail(outcome: CaseOutcome) -> dict[str, object]:
-    detail: dict[str, object] = {"seconds": outcome.seconds}
-    if outcome.stderr:
-        detail["stderr"] = outcome.stderr[-500:]
-    return detail
 
 
 @cache
