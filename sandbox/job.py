@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Mode = Literal["stdio", "call", "script"]
+_CASE_SLACK_S = 0.5  # fork, pipes and reaping around each case
+_START_S = 10.0  # sandbox start-up (namespaces, the runner's interpreter)
+_TEARDOWN_S = 5.0  # killing the sandbox's processes (patience 2 s) and the verdict's way back
 CaseStatus = Literal["exited", "signaled", "timeout", "memory_limit", "output_limit"]
 
 
@@ -21,6 +24,17 @@ class Limits:
     output_limit_bytes: int = 1 << 20  # stdout/stderr captured per case
     tmp_mb: int = 64  # size of the sandbox's /tmp (RLIMIT_AS does not cover tmpfs)
     compile_timeout_s: float = 20.0
+
+    # The one place sandbox deadlines are computed; every layer derives its own from these, each
+    # outer one a little later than the one inside it, so the innermost limit always fires first:
+    # per case (the runner) < whole run (wall clock and CPU rlimit of the runner) < the worker.
+    def run_deadline_s(self, cases: int) -> float:
+        """Whole run: the build, every case at its full limit plus fork/teardown slack, start-up."""
+        return self.compile_timeout_s + max(1, cases) * (self.timeout_s + _CASE_SLACK_S) + _START_S
+
+    def worker_deadline_s(self, cases: int) -> float:
+        """What the worker pool allows the verifier: the run, then killing and reaping it."""
+        return self.run_deadline_s(cases) + _TEARDOWN_S
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import marshal
+import math
 import os
 import resource
 import selectors
@@ -58,7 +59,7 @@ def _frame(data: bytes) -> bytes:
 
 def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
     """Limits applied to the runner and inherited by everything it starts."""
-    cpu = int(limits.compile_timeout_s + case_count * (limits.timeout_s + 1) + 5)
+    cpu = math.ceil(limits.run_deadline_s(case_count))  # a CPU-bound run dies at its deadline
     file_size = limits.max_file_mb * 1024 * 1024
 
     # RLIMIT_NPROC counts every task of the uid. As root each run gets a uid of its own; as an
@@ -89,8 +90,7 @@ def run_runner(
     user: int | None = None,
     on_case: CaseCallback | None = None,
 ) -> RunResult:
-    deadline = time.monotonic() + limits.compile_timeout_s + case_count * (limits.timeout_s + 0.5)
-    deadline += 10
+    deadline = time.monotonic() + limits.run_deadline_s(case_count)
     try:
         process = subprocess.Popen(
             list(argv),

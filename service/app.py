@@ -22,6 +22,7 @@ from verireward.service.settings import Settings
 from verireward.verifiers import (
     EngineLimits,
     ScoringEngine,
+    VerifierConfig,
     VerifierRegistry,
     WorkerPool,
     load_registry,
@@ -49,8 +50,7 @@ def create_app(
         try:
             yield
         finally:
-            if app.state.engine.pool is not None:
-                app.state.engine.pool.close()
+            app.state.engine.close()
 
     # The docs pages and the schema are served by service/docs.py (offline assets, API key).
     app = FastAPI(
@@ -89,7 +89,8 @@ def create_app(
 def build_engine(
     settings: Settings, registry: VerifierRegistry | None, metrics: ServiceMetrics | None = None
 ) -> ScoringEngine:
-    registry = registry if registry is not None else load_registry()
+    if registry is None:  # settings reach verifiers once, here, never through the environment
+        registry = load_registry(config=VerifierConfig(sandbox_backend=settings.sandbox_backend))
     needs_pool = any(v.execution == "process" for v in registry.values())
     pool = (
         WorkerPool(settings.verifier_processes, settings.verifier_memory_mb) if needs_pool else None

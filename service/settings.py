@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     verifier_timeout_s: float = Field(5.0, gt=0, description="default per-item deadline")
     sandbox_backend: Literal["bwrap", "none"] = Field(
         "bwrap",
-        description="code sandbox, read by the code verifier from this environment variable in"
-        " every worker; 'none' runs candidate code UNSANDBOXED (rlimits only)",
+        description="code sandbox, handed to the code verifier when the registry builds it;"
+        " 'none' runs candidate code UNSANDBOXED (rlimits only)",
     )
     cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")

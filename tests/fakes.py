@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from verireward.verifiers import Item, Verdict
+from verireward.verifiers import Item, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -92,3 +92,41 @@ class CrashOnceVerifier:
             open(marker, "w").close()
             os._exit(9)
         return Verdict.of(True, "survived")
+
+
+class PenaltySleepVerifier(SleepVerifier):
+    """A penalty in [-1, 0] that runs in a worker: its timeouts and memory blow-ups score -1."""
+
+    name = "penalty_sleep"
+    description = "sleeps; a penalty verifier"
+    score_range = (-1.0, 0.0)
+
+    def verify(self, item: Item, params: SleepParams) -> Verdict:
+        slept = super().verify(item, params)
+        return Verdict(slept.status, 0.0, slept.reason, slept.details)
+
+
+class RaiseInWorkerVerifier:
+    """Raises inside its worker process when the completion says so."""
+
+    name = "raise_in_worker"
+    description = "raises ValueError in a worker on 'raise'"
+    Params = SleepParams
+    execution = "process"
+
+    def verify(self, item: Item, params: SleepParams) -> Verdict:
+        if item.completion == "raise":
+            raise ValueError("a bug in a worker-side plugin")
+        return Verdict.of(True, "fine")
+
+
+class OutOfRangeVerifier(EchoVerifier):
+    """Breaks its contract: scores 2 (range [0, 1]) or uses an error code nobody declared."""
+
+    name = "out_of_range"
+    description = "returns verdicts that break the contract"
+
+    def verify(self, item: Item, params: EchoParams) -> Verdict:
+        if item.completion == "code":
+            return Verdict(Status.ERROR, 0.0, "made up", code="my_own_code")
+        return Verdict(Status.PASS, 2.0, "too much")

@@ -1,10 +1,12 @@
 """The one place where a batch is fanned out to verifiers, deduplicated, timed and collected.
 
-For every item the engine decides the weights, runs each verifier (inline ones in a thread,
-``process`` ones in the worker pool, with a deadline), and folds the verdicts into a result:
-``reward`` is the weighted sum of scores, or ``None`` with a typed error when any verifier could
-not judge the item for reasons that are not the completion's fault. Results come back in input
-order, one per item, whatever happens to the others.
+For every item the engine decides the weights, runs each verifier (``inline`` ones in a thread,
+``process`` ones in the worker pool, with a deadline), then the ``batch`` verifiers, which see
+the others' scores, and folds the verdicts into a result: ``reward`` is the weighted sum of
+scores, or ``None`` with a typed error when any verifier could not judge the item for reasons
+that are not the completion's fault. Results come back in input order, one per item, whatever
+happens to the others. Hooks come from the registry's ``Contract`` (``contract.HOOKS``); what a
+verifier returns or raises is checked in ``outcomes``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from verireward.verifiers.protocol import Item, Status, Verdict, Verifier
+from verireward.verifiers import outcomes
+from verireward.verifiers.contract import Contract
+from verireward.verifiers.errors import ErrorCode, FailReason
+from verireward.verifiers.protocol import Item, Status, Verdict
 from verireward.verifiers.registry import VerifierRegistry
 from verireward.verifiers.reward_spec import RewardSpec
-from verireward.verifiers.worker_pool import WorkerPool
+from verireward.verifiers.worker_pool import TaskTimeout, WorkerCrashed, WorkerPool, WorkerRaised
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +49,7 @@ class ItemResult:
 @dataclass(frozen=True)
 class EngineLimits:
     max_completion_chars: int = 200_000
-    default_timeout_s: float = 5.0
+    default_timeout_s: float = 5.0  # worker deadline when params carry no timeout_s
     cache_size: int = 65_536
 
 
@@ -55,7 +60,7 @@ VerdictObserver = Callable[[str, list[tuple[Status, float]]], None]
 
 @dataclass(slots=True)
 class _Task:
-    verifier: Verifier
+    contract: Contract
     item: Item
     params: Any
     cache_key: Hashable | None
@@ -78,6 +83,10 @@ class ScoringEngine:
         self._observe = observe
         self._cache: OrderedDict[Hashable, Verdict] = OrderedDict()
         self._cache_lock = threading.Lock()  # batches plan concurrently in threads
+        if pool is not None:
+            for name in registry:
+                if registry.contract(name).execution == "process":
+                    registry.contract(name).check_picklable()
 
     async def score(self, items: Sequence[Item], spec: RewardSpec) -> list[ItemResult]:
         verdicts: list[dict[str, Verdict]] = [{} for _ in items]
@@ -88,15 +97,23 @@ class ScoringEngine:
         remote_verdicts = await asyncio.gather(*(self._run_remote(t) for t in remote))
         for task, verdict in [*done, *zip(remote, remote_verdicts, strict=True)]:
             for slot in task.slots:
-                verdicts[slot][task.verifier.name] = verdict
+                verdicts[slot][task.contract.name] = verdict
         # Batch verifiers see the whole request and the other verifiers' scores (length
-        # rewards that depend on correctness, group-relative rewards).
-        await asyncio.to_thread(self._run_batch_verifiers, items, spec, weights, verdicts)
+        # rewards that depend on correctness, group-relative rewards). Those reading verdicts
+        # stand in for other verifiers (a judge for its rule): first, so the rest see them.
+        batch = [c for c in map(self.registry.contract, self.registry) if c.batch]
+        for contract in sorted(batch, key=lambda c: not c.reads_verdicts):
+            await self._run_batch(contract, items, spec, weights, verdicts)
         described: dict[int, dict[str, Any]] = {}  # one details dict per distinct verdict
         return [
             _combine(item, w, v, described)
             for item, w, v in zip(items, weights, verdicts, strict=True)
         ]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        self.registry.close()
 
     def _plan(
         self,
@@ -114,32 +131,30 @@ class ScoringEngine:
         for index, item in enumerate(items):
             too_long = len(item.completion) > limit
             for name in weights[index]:
-                verifier = self.registry.get(name)
-                if verifier is None or name in unavailable:
-                    reason = unavailable.get(name, "not installed")
-                    code = getattr(verifier, "unavailable_code", "verifier_unavailable")
-                    verdicts[index][name] = Verdict.error(
-                        code, f"verifier {name!r} is unavailable: {reason}"
+                if name not in self.registry or name in unavailable:
+                    verdicts[index][name] = _unavailable(self.registry, name, unavailable)
+                    continue
+                contract = self.registry.contract(name)
+                if name not in params_of:
+                    params_of[name] = spec.params_for(name, contract.verifier.Params)
+                params = params_of[name]
+                if too_long:
+                    verdicts[index][name] = outcomes.floored(
+                        contract, params, FailReason.TOO_LONG, limit_chars=limit
                     )
                     continue
-                if too_long:
-                    verdicts[index][name] = Verdict.failed("too_long", limit_chars=limit)
-                    continue
-                if verifier.execution == "batch":
-                    continue  # after the others: see _run_batch_verifiers
-                if name not in params_of:
-                    params_of[name] = spec.params_for(name, verifier.Params)
-                params = params_of[name]
-                key = _cache_key(verifier, item, params)
+                if contract.batch:
+                    continue  # after the others: see _run_batch
+                key = outcomes.cache_key(contract, item, params)
                 cached = self._cached(key)
                 if key is None:
-                    tasks.append(_Task(verifier, item, params, None, [index]))
+                    tasks.append(_Task(contract, item, params, None, [index]))
                 elif cached is not None:
                     verdicts[index][name] = cached
                 elif key in by_key:
                     by_key[key].slots.append(index)
                 else:
-                    by_key[key] = _Task(verifier, item, params, key, [index])
+                    by_key[key] = _Task(contract, item, params, key, [index])
                     tasks.append(by_key[key])
         return tasks
 
@@ -151,65 +166,102 @@ class ScoringEngine:
         clock = time.perf_counter
         for task in tasks:
             start = clock()
-            if task.verifier.execution == "inline":
-                verdict: Verdict | None = _call_verify(task)
+            contract = task.contract
+            if contract.execution == "inline":
+                verdict: Verdict | None = outcomes.call_verify(contract, task.item, task.params)
             else:
-                verdict = _call_quick(task)
+                verdict = outcomes.call_quick(contract, task.item, task.params)
             if verdict is None:
                 remote.append(task)
                 continue
-            observed.setdefault(task.verifier.name, []).append((verdict.status, clock() - start))
+            observed.setdefault(contract.name, []).append((verdict.status, clock() - start))
             done.append((task, self._remember(task, verdict)))
         if self._observe is not None:
-            for name, outcomes in observed.items():
-                self._observe(name, outcomes)
+            for name, seen in observed.items():
+                self._observe(name, seen)
         return done, remote
 
-    def _run_batch_verifiers(
+    async def _run_remote(self, task: _Task) -> Verdict:
+        contract, params = task.contract, task.params
+        if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
+            verdict = await asyncio.to_thread(outcomes.call_verify, contract, task.item, params)
+            return self._remember(task, verdict)
+        timeout = self._timeout(contract, task.item, params)
+        start = time.perf_counter()
+        args = (contract.verifier, task.item, params)
+        verdict = await self._in_pool(contract, params, outcomes.in_worker, args, timeout)
+        if self._observe is not None:
+            self._observe(contract.name, [(verdict.status, time.perf_counter() - start)])
+        return self._remember(task, verdict)
+
+    async def _run_batch(
         self,
+        contract: Contract,
         items: Sequence[Item],
         spec: RewardSpec,
         weights: list[dict[str, float]],
         verdicts: list[dict[str, Verdict]],
     ) -> None:
-        batch = [v for v in self.registry.values() if v.execution == "batch"]
-        # Those reading verdicts stand in for other verifiers: first, so the rest see them.
-        batch.sort(key=lambda v: not getattr(v, "reads_verdicts", False))
-        for verifier in batch:
-            name = verifier.name
-            slots = [i for i, w in enumerate(weights) if name in w and name not in verdicts[i]]
-            if not slots:
-                continue
-            scores: list[Any] = [
-                dict(verdicts[i])
-                if getattr(verifier, "reads_verdicts", False)
-                else {n: v.score for n, v in verdicts[i].items() if v.status is not Status.ERROR}
-                for i in slots
-            ]
-            start = time.perf_counter()
-            results = _call_batch(verifier, [items[i] for i in slots], spec, scores)
-            seconds = (time.perf_counter() - start) / len(slots)
-            for slot, verdict in zip(slots, results, strict=True):
-                verdicts[slot][name] = verdict
-            if self._observe is not None:
-                self._observe(name, [(v.status, seconds) for v in results])
-
-    async def _run_remote(self, task: _Task) -> Verdict:
-        if self.pool is None:  # in-process use without workers (tests, notebooks): no deadline
-            return self._remember(task, await asyncio.to_thread(_call_verify, task))
-        deadline = getattr(task.verifier, "deadline_s", None)
-        timeout = float(
-            deadline(task.item, task.params)
-            if deadline is not None
-            else getattr(task.params, "timeout_s", self.limits.default_timeout_s)
-        )
+        name = contract.name
+        slots = [i for i, w in enumerate(weights) if name in w and name not in verdicts[i]]
+        if not slots:
+            return
+        params = spec.params_for(name, contract.verifier.Params)
+        chosen = [items[i] for i in slots]
+        scores: list[Any] = [
+            dict(verdicts[i])
+            if contract.reads_verdicts
+            else {n: v.score for n, v in verdicts[i].items() if v.status is not Status.ERROR}
+            for i in slots
+        ]
         start = time.perf_counter()
-        verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
-        if verdict.code == "worker_crashed":  # replaced worker, one more try, then marked
-            verdict = await self.pool.verify(task.verifier, task.item, task.params, timeout)
+        if contract.execution == "inline" or self.pool is None:
+            results = await asyncio.to_thread(outcomes.call_batch, contract, chosen, params, scores)
+        else:
+            timeout = sum(self._timeout(contract, item, params) for item in chosen)
+            args = (contract.verifier, chosen, params, scores)
+            raw = await self._in_pool(contract, params, outcomes.batch_in_worker, args, timeout)
+            results = (
+                [raw] * len(chosen)
+                if isinstance(raw, Verdict)
+                else outcomes.batch_checked(contract, params, raw, len(chosen))
+            )
+        seconds = (time.perf_counter() - start) / len(slots)
+        for slot, verdict in zip(slots, results, strict=True):
+            verdicts[slot][name] = verdict
         if self._observe is not None:
-            self._observe(task.verifier.name, [(verdict.status, time.perf_counter() - start)])
-        return self._remember(task, verdict)
+            self._observe(name, [(v.status, seconds) for v in results])
+
+    async def _in_pool(
+        self, contract: Contract, params: Any, fn: Callable[..., Any], args: tuple, timeout: float
+    ) -> Any:
+        """Run ``fn(*args)`` in a worker; a crashed worker is replaced and the call tried once
+        more on the fresh one, then the item is ``worker_crashed``. Single verdicts come back
+        checked; lists (batch) are checked by the caller."""
+        assert self.pool is not None
+        for attempt in (1, 2):
+            try:
+                value = await self.pool.run(fn, args, timeout)
+            except TaskTimeout:
+                return outcomes.floored(contract, params, FailReason.TIMEOUT, deadline_s=timeout)
+            except WorkerRaised as exc:
+                return outcomes.raised(contract, params, exc.kind, exc.message, exc.trace)
+            except WorkerCrashed as exc:
+                if attempt == 2:
+                    return Verdict.error(ErrorCode.WORKER_CRASHED, str(exc))
+                log.warning("worker died under %s (%s); retrying once", contract.name, exc)
+                continue
+            return value if isinstance(value, list) else outcomes.checked(contract, params, value)
+        raise AssertionError("unreachable")
+
+    def _timeout(self, contract: Contract, item: Item, params: Any) -> float:
+        if contract.deadline_s is not None:
+            try:
+                return float(contract.deadline_s(item, params))
+            except Exception:
+                log.exception("deadline_s of %s raised; using the default", contract.name)
+        timeout = getattr(params, "timeout_s", None)  # the params convention, not a hook
+        return float(timeout) if timeout is not None else self.limits.default_timeout_s
 
     def _cached(self, key: Hashable | None) -> Verdict | None:
         if key is None:
@@ -230,55 +282,15 @@ class ScoringEngine:
         return verdict
 
 
-def _cache_key(verifier: Verifier, item: Item, params: Any) -> Hashable | None:
-    hook = getattr(verifier, "cache_key", None)
-    if hook is None:
-        return None
-    try:
-        key = hook(item, params)
-    except Exception:
-        log.exception("cache_key of %s failed; checking without dedupe", verifier.name)
-        return None
-    return None if key is None else (verifier.name, repr(params), key)
-
-
-def _call_batch(
-    verifier: Verifier, items: list[Item], spec: RewardSpec, scores: list[dict[str, Any]]
-) -> list[Verdict]:
-    params = spec.params_for(verifier.name, verifier.Params)
-    try:
-        results = list(verifier.verify_batch(items, params, scores))  # type: ignore[attr-defined]
-    except Exception as exc:
-        log.exception("verifier %s raised", verifier.name)
-        error = Verdict.error("internal_error", f"verifier {verifier.name!r} raised {exc!r}")
-        return [error] * len(items)
-    if len(results) != len(items) or not all(isinstance(v, Verdict) for v in results):
-        return [Verdict.error("internal_error", f"{verifier.name!r} returned bad verdicts")] * len(
-            items
+def _unavailable(registry: VerifierRegistry, name: str, unavailable: dict[str, str]) -> Verdict:
+    if name not in registry:
+        return Verdict.error(
+            ErrorCode.VERIFIER_UNAVAILABLE, f"verifier {name!r} is unavailable: not installed"
         )
-    return results
-
-
-def _call_quick(task: _Task) -> Verdict | None:
-    quick = getattr(task.verifier, "quick_verify", None)
-    if quick is None:
-        return None
-    try:
-        return quick(task.item, task.params)
-    except Exception:
-        log.exception("quick_verify of %s raised; sending the item to a worker", task.verifier.name)
-        return None
-
-
-def _call_verify(task: _Task) -> Verdict:
-    try:
-        verdict = task.verifier.verify(task.item, task.params)
-    except Exception as exc:
-        log.exception("verifier %s raised", task.verifier.name)
-        return Verdict.error("internal_error", f"verifier {task.verifier.name!r} raised {exc!r}")
-    if not isinstance(verdict, Verdict):
-        return Verdict.error("internal_error", f"{task.verifier.name!r} returned no Verdict")
-    return verdict
+    return Verdict.error(
+        registry.contract(name).unavailable_code,
+        f"verifier {name!r} is unavailable: {unavailable[name]}",
+    )
 
 
 def _combine(
@@ -304,7 +316,7 @@ def _combine(
             continue
         details[name] = detail
         if verdict.status is Status.ERROR:
-            error = error or ItemError(verdict.code or "verifier_error", verdict.reason)
+            error = error or ItemError(str(verdict.code), verdict.reason)
         else:
             scores[name] = verdict.score
             reward += weights[name] * verdict.score

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
+from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.protocol import Item, Status, Verdict
 from verireward.verifiers.shaping.text_units import reasoning_text
 
@@ -71,7 +72,8 @@ class LanguageVerifier:
     name = "language"
     description = "Share of the reasoning's words in the target language (R1's consistency reward)."
     Params = LanguageParams
-    execution = "batch"  # all Latin runs of a request go to lingua in one parallel call
+    execution = "inline"
+    batch = True  # all Latin runs of a request go to lingua in one parallel call
 
     def verify(self, item: Item, params: LanguageParams) -> Verdict:
         return self.verify_batch([item], params, [{}])[0]
@@ -83,7 +85,9 @@ class LanguageVerifier:
         for item in items:
             target = item.language if params.target == "item" else _dominant(item.prompt, params)
             if not target:
-                verdicts.append(Verdict.error("missing_target", "no target language for item"))
+                verdicts.append(
+                    Verdict.error(ErrorCode.MISSING_TARGET, "no target language for item")
+                )
                 continue
             target = target.lower().split("-")[0]
             counts = count_languages(reasoning_text(item.completion), target, params)

@@ -2,9 +2,10 @@
 
 A verifier is a small class with a name, a description, a frozen ``Params`` dataclass and one
 ``verify`` method. It never raises for a bad completion: the completion's own failure is a
-``fail`` verdict with score 0 and a reason; only what is not the completion's fault (a reference
-that cannot be read, a sandbox that is down) is an ``error`` verdict, which the engine turns into
-``reward: null`` so that trainers can mask the item.
+``fail`` verdict (score 0, or the floor of its ``score_range``) with a reason; only what is not
+the completion's fault (a reference that cannot be read, a sandbox that is down) is an ``error``
+verdict with an ``ErrorCode``, which the engine turns into ``reward: null`` so that trainers can
+mask the item. Optional hooks are declared in ``verireward.verifiers.contract``.
 
 Example::
 
@@ -30,7 +31,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
-Execution = Literal["inline", "process", "batch"]
+from verireward.verifiers.errors import ErrorCode
+
+Execution = Literal["inline", "process"]
 
 
 class Status(StrEnum):
@@ -79,42 +82,32 @@ class Verdict:
         return cls(Status.FAIL, 0.0, reason, details)
 
     @classmethod
-    def error(cls, code: str, message: str, **details: Any) -> Verdict:
-        return cls(Status.ERROR, 0.0, message, details, code=code)
+    def error(cls, code: ErrorCode | str, message: str, **details: Any) -> Verdict:
+        """The one way to build an error verdict; ``code`` must be an ``ErrorCode``."""
+        return cls(Status.ERROR, 0.0, message, details, code=ErrorCode(code))
 
 
 @runtime_checkable
 class Verifier(Protocol):
-    """What the registry accepts.
+    """What the registry accepts: these four attributes, plus ``verify(item, params) -> Verdict``
+    (or, with ``batch = True``, ``verify_batch(items, params, scores) -> list[Verdict]``).
 
-    ``execution = "process"`` asks the engine to run ``verify`` in a worker process with a hard
-    deadline (for sympy or sandboxes that may hang); the instance must then be picklable.
-    ``execution = "batch"`` runs after all the others, inline, through
-    ``verify_batch(items, params, scores) -> list[Verdict]``, where ``scores[i]`` holds the
-    other verifiers' scores of ``items[i]`` in this request (length rewards that depend on
-    correctness, rewards relative to a group of completions). A batch verifier with
-    ``reads_verdicts = True`` gets ``verdicts[i]``, the other verifiers' full ``Verdict``s of
-    ``items[i]`` (errors included), instead of scores, and runs before the other batch
-    verifiers so that they see its scores (a judge standing in for a rule).
+    ``execution`` says *where* it runs: ``"inline"`` in a thread of the service, ``"process"``
+    in a worker process with a hard deadline (sympy, sandboxes: anything that may hang or blow
+    up; the instance must then be picklable). ``batch`` says *whether* it sees the whole request:
+    a batch verifier runs after the others and gets, for each of its items, the other verifiers'
+    scores of that item (length rewards that depend on correctness, group-relative rewards);
+    with ``reads_verdicts = True`` it gets the other verifiers' full ``Verdict``s instead (errors
+    included) and runs before the other batch verifiers, so that they see its scores (a judge
+    standing in for a rule).
 
-    Optional hooks, looked up with ``getattr``:
-
-    - ``cache_key(item, params) -> Hashable | None``: items with equal keys get one check per
-      batch and share the LRU cache (math keys on the normalized answer).
-    - ``unavailable_reason() -> str | None``: why the verifier cannot run here (sandbox
-      missing...); reported by ``/readyz`` and turned into errors coded ``unavailable_code``
-      (default ``verifier_unavailable``).
-    - ``deadline_s(item, params) -> float``: the worker deadline when it is not ``timeout_s``
-      (code runs many cases, each with its own limit).
-    - ``quick_verify(item, params) -> Verdict | None``: for ``process`` verifiers, a cheap
-      inline decision (string match, plain numbers); ``None`` sends the item to a worker.
+    Every optional hook (``batch``, ``score_range``, ``cache_key``, ``quick_verify``,
+    ``deadline_s``, ``unavailable_reason``, ``unavailable_code``, ``close``...) is declared, with
+    its signature and default, in ``verireward.verifiers.contract.HOOKS``; the registry refuses a
+    verifier with any other public attribute or a hook of the wrong signature.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
     Params: ClassVar[type]
     execution: ClassVar[Execution]
-
-    def verify(self, item: Item, params: Any) -> Verdict:
-        """Score one item with already validated params."""
-        ...

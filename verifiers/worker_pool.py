@@ -11,11 +11,28 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import resource
+import traceback
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
-from verireward.verifiers.protocol import Item, Verdict, Verifier
+
+
+class TaskTimeout(Exception):
+    """The task ran past its deadline; its worker was killed."""
+
+
+class WorkerCrashed(Exception):
+    """The worker running the task died (killed, segfault, os._exit)."""
+
+
+class WorkerRaised(Exception):
+    """The task raised inside the worker; carries the type name, message and traceback text."""
+
+    def __init__(self, kind: str, message: str, trace: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message, self.trace = kind, message, trace
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -24,13 +41,12 @@ def _limit_memory(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _verify(verifier: Verifier, item: Item, params: Any) -> Verdict:
+def _guarded(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
+    """Runs in the worker: an exception comes back as data (exceptions may not pickle)."""
     try:
-        return verifier.verify(item, params)
-    except MemoryError:
-        return Verdict.failed("memory_limit")
-    except RecursionError:
-        return Verdict.failed("too_deep")
+        return "ok", fn(*args)
+    except BaseException as exc:
+        return "raised", (type(exc).__name__, str(exc)[:500], traceback.format_exc()[-4000:])
 
 
 class WorkerPool:
@@ -45,19 +61,21 @@ class WorkerPool:
             initargs=(memory_mb,),
         )
 
-    async def verify(
-        self, verifier: Verifier, item: Item, params: Any, timeout_s: float
-    ) -> Verdict:
-        future = self._pool.schedule(_verify, args=(verifier, item, params), timeout=timeout_s)
+    async def run(self, fn: Callable[..., Any], args: tuple, timeout_s: float) -> Any:
+        """``fn(*args)`` in a worker; raises TaskTimeout, WorkerCrashed or WorkerRaised."""
+        future = self._pool.schedule(_guarded, args=(fn, args), timeout=timeout_s)
         try:
-            return await asyncio.wrap_future(future)
-        except FutureTimeout:
-            return Verdict.failed("timeout", deadline_s=timeout_s)
+            status, value = await asyncio.wrap_future(future)
+        except FutureTimeout as exc:
+            raise TaskTimeout(f"deadline {timeout_s} s") from exc
         except ProcessExpired as exc:
-            return Verdict.error("worker_crashed", f"worker exited with code {exc.exitcode}")
+            raise WorkerCrashed(f"worker exited with code {exc.exitcode}") from exc
         except asyncio.CancelledError:
             future.cancel()  # frees the worker when the client goes away
             raise
+        if status == "raised":
+            raise WorkerRaised(*value)
+        return value
 
     def close(self) -> None:
         self._pool.stop()

@@ -195,7 +195,7 @@ def test_apps_style_inputs_outputs() -> None:
 
 
 def test_unavailable_sandbox_masks_only_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(code_module, "_sandbox", lambda: BwrapSandbox("/nonexistent/bwrap"))
+    monkeypatch.setattr(code_module, "_sandbox", lambda backend: BwrapSandbox("/nonexistent/bwrap"))
     engine = ScoringEngine(VerifierRegistry([CodeVerifier(), FormatVerifier()]))
     items = [
         Item("<think>x</think><answer>```python\nprint(3)\n```</answer>", tests=ADD_CASES),

@@ -10,12 +10,21 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from verireward.sandbox import Language, SandboxError
 from verireward.service.app import create_app
 from verireward.service.settings import Settings
-from verireward.verifiers import RegistryError, VerifierRegistry, load_registry
+from verireward.verifiers import (
+    HOOKS,
+    ErrorCode,
+    Item,
+    RegistryError,
+    Verdict,
+    VerifierRegistry,
+    load_registry,
+)
 from verireward.verifiers.format import FormatVerifier
 
-from tests.fakes import EchoVerifier
+from tests.fakes import EchoParams, EchoVerifier
 
 
 def test_installed_verifiers_are_pinned() -> None:
@@ -42,7 +51,7 @@ def test_duplicate_names_stop_startup() -> None:
 class NoVerify:
     name = "noverify"
     description = "x"
-    Params = dict
+    Params = EchoParams
     execution = "inline"
 
 
@@ -54,8 +63,44 @@ class BadExecution(EchoVerifier):
     execution = "thread"
 
 
-class BatchWithoutVerifyBatch(EchoVerifier):
+class LegacyBatch(EchoVerifier):
     execution = "batch"
+
+
+class BatchWithoutVerifyBatch(NoVerify):
+    batch = True
+
+
+class MisspeltHook(EchoVerifier):
+    def cache_keys(self, item: Item, params: EchoParams) -> str:
+        return item.completion
+
+
+class WrongSignature(EchoVerifier):
+    def cache_key(self, item: Item) -> str:  # type: ignore[override]
+        return item.completion
+
+
+class WrongVerifySignature(NoVerify):
+    def verify(self, item: Item, params: EchoParams, extra: int) -> Verdict:
+        return Verdict.of(True, "x")
+
+
+class UnknownErrorCode(EchoVerifier):
+    unavailable_code = "its_own_code"
+
+
+class InvertedRange(EchoVerifier):
+    score_range = (1.0, -1.0)
+
+
+class BatchAndVerify(NoVerify):
+    """A batch verifier needs no verify; the engine never calls one it has."""
+
+    batch = True
+
+    def verify_batch(self, items: list, params: EchoParams, scores: list) -> list[Verdict]:
+        return [Verdict.of(True, "batch") for _ in items]
 
 
 @dataclass(frozen=True)
@@ -71,16 +116,31 @@ class ParamsWithoutDefaults(EchoVerifier):
 @pytest.mark.parametrize(
     ("plugin", "message"),
     [
-        (NoVerify(), "missing \\['verify'\\]"),
+        (NoVerify(), "needs verify\\(\\)"),
         (BadName(), "must match"),
         (BadExecution(), "execution must be"),
+        (LegacyBatch(), "'batch' is now a separate hook"),
         (BatchWithoutVerifyBatch(), "needs verify_batch"),
+        (MisspeltHook(), "unknown hook 'cache_keys' \\(did you mean 'cache_key'\\?\\)"),
+        (WrongSignature(), "cannot be called as cache_key\\(item, params\\)"),
+        (WrongVerifySignature(), "cannot be called as verify\\(item, params\\)"),
+        (UnknownErrorCode(), "unavailable_code.*its_own_code"),
+        (InvertedRange(), "needs finite low <= high"),
         (ParamsWithoutDefaults(), "Params needs JSON-typed fields with defaults"),
     ],
 )
 def test_invalid_plugins_stop_startup(plugin: object, message: str) -> None:
     with pytest.raises(RegistryError, match=message):
         VerifierRegistry([plugin])  # type: ignore[list-item]
+
+
+def test_every_hook_is_declared_once_with_a_default() -> None:
+    registry = VerifierRegistry([BatchAndVerify()])
+    contract = registry.contract("noverify")
+    assert contract.batch and contract.execution == "inline"
+    assert contract.score_range(EchoParams()) == HOOKS["score_range"].default == (0.0, 1.0)
+    assert contract.unavailable_code == ErrorCode.VERIFIER_UNAVAILABLE
+    assert contract.cache_key is None and contract.quick_verify is None
 
 
 PLUGIN_MODULE = """
@@ -117,12 +177,20 @@ shout = "verireward_shout:ShoutVerifier"
 """
 
 
+MISSPELT = (
+    "\n    def quick_verfy(self, item: Item, params: ShoutParams) -> None:\n        return None\n"
+)
+
+
 @pytest.fixture
-def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def installed_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     source = tmp_path / "src"
     source.mkdir()
     (source / "pyproject.toml").write_text(PLUGIN_PYPROJECT)
-    (source / "verireward_shout.py").write_text(textwrap.dedent(PLUGIN_MODULE))
+    extra = MISSPELT if getattr(request, "param", None) == "misspelt" else ""
+    (source / "verireward_shout.py").write_text(textwrap.dedent(PLUGIN_MODULE) + extra)
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -141,6 +209,7 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         check=True,
     )
     monkeypatch.syspath_prepend(str(target))
+    monkeypatch.delitem(sys.modules, "verireward_shout", raising=False)  # each test its own
     return target
 
 
@@ -148,7 +217,7 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_third_party_package_is_discovered_and_scores(installed_plugin: Path) -> None:
     assert (installed_plugin / "verireward_shout.py").exists()
     registry = load_registry()
-    assert "shout" in registry and len(registry) == 10
+    assert "shout" in registry and len(registry) == 11  # the pinned ten and the plugin
     with TestClient(create_app(Settings(), registry)) as client:
         listed = {v["name"]: v for v in client.get("/verifiers").json()["verifiers"]}
         assert listed["shout"]["params_schema"]["properties"]["min_ratio"]["default"] == 0.5
@@ -159,3 +228,58 @@ def test_third_party_package_is_discovered_and_scores(installed_plugin: Path) ->
         results = client.post("/score", json=body).json()["results"]
     assert [(r["id"], r["reward"]) for r in results] == [(1, 1.0), (2, 0.0)]
     assert results[0]["details"]["shout"]["ratio"] == 1.0
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("installed_plugin", ["misspelt"], indirect=True)
+def test_plugin_with_a_misspelt_hook_stops_startup_naming_its_distribution(
+    installed_plugin: Path,
+) -> None:
+    with pytest.raises(RegistryError) as refused:
+        load_registry()
+    message = str(refused.value)
+    assert "distribution verireward-shout" in message
+    assert "unknown hook 'quick_verfy' (did you mean 'quick_verify'?)" in message
+    with pytest.raises(RegistryError, match="verireward-shout"), TestClient(create_app(Settings())):
+        pass  # the service refuses to start
+
+
+class _FakeDist:
+    name = "verireward-cobol"
+
+
+class _FakeLanguageEntryPoint:
+    name = "cobol"
+    value = "verireward_cobol:COBOL"
+    dist = _FakeDist()
+
+    def __init__(self, language: object) -> None:
+        self._language = language
+
+    def load(self) -> object:
+        return self._language
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("not a language", "not a sandbox Language"),
+        (Language("python", ("py",), run=("python3",)), "invalid or already taken"),
+        (Language("cobol", (), run=("./main",)), "fence_tags"),
+        (Language("cobol", ("cobol",), run=("./main",), modes=("repl",)), "modes"),
+        (Language("cobol", ("cobol",)), "run must be"),
+    ],
+)
+def test_bad_sandbox_language_plugin_stops_startup(
+    monkeypatch: pytest.MonkeyPatch, language: object, message: str
+) -> None:
+    import verireward.sandbox.languages as languages_module
+    from verireward.verifiers.code.verifier import CodeVerifier
+
+    plugin = _FakeLanguageEntryPoint(language)
+    monkeypatch.setattr(languages_module, "entry_points", lambda group: [plugin])
+    with pytest.raises(SandboxError, match=f"distribution verireward-cobol.*{message}"):
+        CodeVerifier()
+    good = Language("cobol", ("cobol",), run=("./main",))
+    monkeypatch.setattr(languages_module, "entry_points", lambda group: [type(plugin)(good)])
+    assert CodeVerifier().sandbox_backend in ("bwrap", "none")

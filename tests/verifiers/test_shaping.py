@@ -85,8 +85,25 @@ def test_length_cosine_by_hand() -> None:
     assert reward(0, 0.0) == pytest.approx(-1.0)  # short wrong: punished most
     assert reward(100, 0.0) == pytest.approx(-0.5)
     assert reward(1000, 0.0) == pytest.approx(-0.5)  # clipped at max_length
-    missing = verifier.verify(Item("x"), params)
+    (missing,) = verifier.verify_batch([Item("x")], params, [{"format": 1.0}])
     assert missing.status is Status.ERROR and missing.code == "missing_dependency"
+
+
+def test_length_rewards_read_correctness_from_a_configurable_verifier() -> None:
+    item = Item("x", extra={"completion_tokens": 0, "group": "g"})
+    judged = LengthCosineParams(max_length=100, correctness_from=("judge",))
+    scores = [{"math": 0.0, "judge": 1.0}]
+    (cosine,) = LengthCosineVerifier().verify_batch([item], judged, scores)
+    assert cosine.score == pytest.approx(1.0)  # the judge said correct; math is ignored
+    (default,) = LengthCosineVerifier().verify_batch([item], LengthCosineParams(), scores)
+    assert default.score == pytest.approx(-1.0)  # math first by default: wrong
+    (missing,) = LengthCosineVerifier().verify_batch([item], judged, [{"math": 1.0}])
+    assert missing.code == "missing_dependency" and "judge" in missing.reason
+    long_item = Item("x", extra={"completion_tokens": 10, "group": "g"})
+    group = LengthGroupVerifier().verify_batch(
+        [item, long_item], LengthGroupParams(correctness_from=("judge",)), [{"judge": 1.0}] * 2
+    )
+    assert [v.score for v in group] == pytest.approx([0.5, -0.5])
 
 
 def test_length_group_by_hand() -> None:

@@ -5,12 +5,12 @@ fence tag picks the language (else ``tests.language``, else the ``language`` par
 the sandbox (bubblewrap by default), one warm interpreter per submission, one forked child per
 case. The score is the pass ratio, or 0/1 with ``binary``; ``stop_on_first_failure`` stops the
 sandbox at the first failing case. A sandbox that cannot start is not the completion's fault:
-``sandbox_unavailable`` and ``reward: null``.
+``sandbox_unavailable`` and ``reward: null``. The backend comes from the service's settings
+(``VerifierConfig.sandbox_backend``), handed over when the registry builds the verifier.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,9 +30,10 @@ from verireward.sandbox import (
 from verireward.verifiers.code.explain import case_detail, stderr_tail
 from verireward.verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
 from verireward.verifiers.code.judge import verdict_of
+from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.protocol import Item, Status, Verdict
+from verireward.verifiers.registry import VerifierConfig
 
-BACKEND_VARIABLE = "VERIREWARD_SANDBOX_BACKEND"  # bwrap (default) | none (explicit opt-out)
 _FENCE = re.compile(r"```[ \t]*([\w+#-]*)[^\n]*\n(.*?)```", re.DOTALL)
 _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
 _DETAIL_CASES = 50
@@ -59,29 +60,34 @@ class CodeVerifier:
     description = "Runs the last fenced code block against the item's tests in a sandbox."
     Params = CodeParams
     execution = "process"
-    unavailable_code = "sandbox_unavailable"
+    unavailable_code = ErrorCode.SANDBOX_UNAVAILABLE
+
+    def __init__(self, service_config: VerifierConfig | None = None) -> None:
+        # A str, so it pickles to workers; the sandbox itself is made there, on first use.
+        self._backend = (service_config or VerifierConfig()).sandbox_backend
+        load_languages()  # a bad language plugin stops start-up here, not in a worker
 
     def unavailable_reason(self) -> str | None:
-        return _sandbox().unavailable_reason()
+        return _sandbox(self._backend).unavailable_reason()
 
     @property
     def sandbox_backend(self) -> str:
         """The backend actually in use (``bwrap``, or ``none`` when explicitly unsandboxed)."""
-        return _sandbox().name
+        return _sandbox(self._backend).name
 
     def deadline_s(self, item: Item, params: CodeParams) -> float:
         """Whole-run deadline for the worker: every case may use its full limit."""
         try:
-            cases = max(1, len(read_tests(item.tests).inputs))
+            cases = len(read_tests(item.tests).inputs)
         except ItemTestsError:
             cases = 1
-        return Limits().compile_timeout_s + cases * (params.timeout_s + 0.5) + 15
+        return Limits(timeout_s=params.timeout_s).worker_deadline_s(cases)
 
     def verify(self, item: Item, params: CodeParams) -> Verdict:
         try:
             spec = read_tests(item.tests)
         except ItemTestsError as exc:
-            return Verdict.error("invalid_tests", str(exc))
+            return Verdict.error(ErrorCode.INVALID_TESTS, str(exc))
         extracted = extract_code(item.completion)
         if extracted is None:
             return Verdict.failed("no_code")
@@ -93,7 +99,7 @@ class CodeVerifier:
             return Verdict.failed("unsupported_language", fence=fence)
         if spec.mode not in language.modes:
             return Verdict.failed("unsupported_language", language=language.name, mode=spec.mode)
-        return _judge(code, spec, language, params)
+        return _judge(_sandbox(self._backend), code, spec, language, params)
 
 
 def extract_code(completion: str) -> tuple[str, str] | None:
@@ -105,7 +111,9 @@ def extract_code(completion: str) -> tuple[str, str] | None:
     return None
 
 
-def _judge(code: str, spec: ItemTests, language: Language, params: CodeParams) -> Verdict:
+def _judge(
+    sandbox: Sandbox, code: str, spec: ItemTests, language: Language, params: CodeParams
+) -> Verdict:
     limits = Limits(timeout_s=params.timeout_s, memory_mb=params.memory_mb)
     job = Job(language.name, code, spec.mode, spec.inputs, spec.fn_name, spec.check)
     expected = spec.expected or (None,)
@@ -117,11 +125,11 @@ def _judge(code: str, spec: ItemTests, language: Language, params: CodeParams) -
         return verdict == "passed" or not params.stop_on_first_failure
 
     try:
-        result = _sandbox().run(job, language, limits, on_case)
+        result = sandbox.run(job, language, limits, on_case)
     except SandboxUnavailable as exc:
-        return Verdict.error("sandbox_unavailable", str(exc))
+        return Verdict.error(ErrorCode.SANDBOX_UNAVAILABLE, str(exc))
     except SandboxError as exc:
-        return Verdict.error("sandbox_error", str(exc))
+        return Verdict.error(ErrorCode.SANDBOX_ERROR, str(exc))
     total = len(expected)
     if result.compile_error is not None:
         stderr = stderr_tail(result.compile_error)
@@ -140,9 +148,9 @@ def _judge(code: str, spec: ItemTests, language: Language, params: CodeParams) -
 
 
 @cache
-def _sandbox() -> Sandbox:
-    # One per process (workers included), made on first use, never pickled with the verifier.
-    return make_sandbox(os.environ.get(BACKEND_VARIABLE, "bwrap"))
+def _sandbox(backend: str) -> Sandbox:
+    # One per process and backend (workers included), made on first use, never pickled.
+    return make_sandbox(backend)
 
 
 @cache

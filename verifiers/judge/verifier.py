@@ -82,7 +82,8 @@ class JudgeVerifier:
     name = "judge"
     description = "An OpenAI-compatible LLM judge: does the final answer match the reference?"
     Params = JudgeParams
-    execution = "batch"
+    execution = "inline"
+    batch = True
     reads_verdicts = True  # verify_batch gets the other verifiers' verdicts, not only scores
     unavailable_code = UNAVAILABLE
 

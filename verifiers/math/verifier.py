@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.math.answers import choice_letter, is_text_answer, parse_answer
 from verireward.verifiers.math.equivalence import equal
 from verireward.verifiers.math.extract import extract_answer
@@ -26,13 +27,16 @@ _CHOICE_WITH_TEXT = re.compile(r"^\(?([A-J])\)[.:]?\s+(.*)$")
 
 @dataclass(frozen=True)
 class MathParams:
-    timeout_s: float = field(default=5.0, metadata={"doc": "hard deadline per check (worker)"})
+    timeout_s: float | None = field(
+        default=None,
+        metadata={"doc": "hard deadline per check (worker); unset: VERIREWARD_VERIFIER_TIMEOUT_S"},
+    )
     fallback_last_number: bool = field(
         default=False, metadata={"doc": "with no boxed/tagged/phrased answer, use the last number"}
     )
 
     def __post_init__(self) -> None:
-        if not 0 < self.timeout_s <= 60:
+        if self.timeout_s is not None and not 0 < self.timeout_s <= 60:
             raise ValueError("timeout_s must be in (0, 60]")
 
 
@@ -58,7 +62,7 @@ class MathVerifier:
     def quick_verify(self, item: Item, params: MathParams) -> Verdict | None:
         """Decide without sympy when the strings suffice; ``None`` sends it to a worker."""
         if item.answer is None:
-            return Verdict.error("missing_reference", "math needs the item's 'answer'")
+            return Verdict.error(ErrorCode.MISSING_REFERENCE, "math needs the item's 'answer'")
         prepared = _prepare(item, params)
         answer, reference = prepared.answer, prepared.reference
         details = {"extracted": answer, "reference": reference, "source": prepared.source}
@@ -87,7 +91,7 @@ class MathVerifier:
         try:
             parsed_reference = parse_answer(reference, imaginary)
         except ParseError as exc:
-            return Verdict.error("reference_unparseable", f"reference {reference!r}: {exc}")
+            return Verdict.error(ErrorCode.REFERENCE_UNPARSEABLE, f"reference {reference!r}: {exc}")
         try:
             parsed_answer = parse_answer(answer, imaginary)
         except ParseError as exc:

@@ -1,13 +1,16 @@
-"""Which completions were correct, for rewards that depend on it: the item's accuracy
-component from ``math`` or ``code`` in the same request."""
+"""Which completions were correct, for rewards that depend on it: the item's score from the
+first verifier of the ``correctness_from`` param (default ``math`` then ``code``) scored in the
+same request, so a judge or a plugin's accuracy reward can stand in for them."""
 
 from __future__ import annotations
 
-ACCURACY_VERIFIERS = ("math", "code")
+from collections.abc import Iterable
+
+DEFAULT_CORRECTNESS = ("math", "code")
 
 
-def accuracy(scores: dict[str, float]) -> float | None:
-    for name in ACCURACY_VERIFIERS:
+def accuracy(scores: dict[str, float], names: Iterable[str] = DEFAULT_CORRECTNESS) -> float | None:
+    for name in names:
         if name in scores:
             return scores[name]
     return None

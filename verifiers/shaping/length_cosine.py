@@ -6,7 +6,8 @@ max_length`` and ``c = cos(p·π)``:
     wrong:    max_wrong  + ½ (min_wrong  - max_wrong)(1 + c)        (short: -1.0 → long: -0.5)
 
 so shorter correct answers earn more and longer wrong ones are punished less. Correctness is
-the item's ``math`` (else ``code``) score in the same request, at least ``correct_threshold``.
+the item's score from the first of ``correctness_from`` (``math``, else ``code``) in the same
+request, at least ``correct_threshold``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.protocol import Item, Status, Verdict
-from verireward.verifiers.shaping.correctness import accuracy
+from verireward.verifiers.shaping.correctness import DEFAULT_CORRECTNESS, accuracy
 from verireward.verifiers.shaping.text_units import completion_tokens
 
 
@@ -27,6 +29,9 @@ class LengthCosineParams:
     min_wrong: float = -1.0
     max_wrong: float = -0.5
     correct_threshold: float = field(default=1.0, metadata={"doc": "accuracy counted correct"})
+    correctness_from: tuple[str, ...] = field(
+        default=DEFAULT_CORRECTNESS, metadata={"doc": "verifiers whose score says correct"}
+    )
 
     def __post_init__(self) -> None:
         if self.max_length < 1:
@@ -49,22 +54,25 @@ class LengthCosineVerifier:
         "Cosine-scaled length reward: short correct earns most, long wrong least punished."
     )
     Params = LengthCosineParams
-    execution = "batch"
+    execution = "inline"
+    batch = True
 
-    def verify(self, item: Item, params: LengthCosineParams) -> Verdict:
-        return self.verify_batch([item], params, [{}])[0]
+    def score_range(self, params: LengthCosineParams) -> tuple[float, float]:
+        ends = (params.min_correct, params.max_correct, params.min_wrong, params.max_wrong)
+        return min(ends), max(ends)
 
     def verify_batch(
         self, items: list[Item], params: LengthCosineParams, scores: list[dict[str, float]]
     ) -> list[Verdict]:
         verdicts = []
         for item, item_scores in zip(items, scores, strict=True):
-            correctness = accuracy(item_scores)
+            correctness = accuracy(item_scores, params.correctness_from)
             if correctness is None:
+                names = " or ".join(params.correctness_from)
                 verdicts.append(
                     Verdict.error(
-                        "missing_dependency",
-                        "length_cosine needs a math or code score in the request",
+                        ErrorCode.MISSING_DEPENDENCY,
+                        f"length_cosine needs a {names} score in the request",
                     )
                 )
                 continue

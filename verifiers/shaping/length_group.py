@@ -6,8 +6,8 @@ shortest and longest lengths:
     reward = λ if correct else min(0, λ)
 
 A group whose lengths are all equal (or a lone completion) gets 0. Correctness is the item's
-``math`` (else ``code``) score at least ``correct_threshold``; without one the item is scored as
-not correct (only the penalty applies).
+score from the first of ``correctness_from`` (``math``, else ``code``), at least
+``correct_threshold``; without one the item is scored as not correct (only the penalty applies).
 """
 
 from __future__ import annotations
@@ -16,23 +16,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from verireward.verifiers.protocol import Item, Status, Verdict
-from verireward.verifiers.shaping.correctness import accuracy
+from verireward.verifiers.shaping.correctness import DEFAULT_CORRECTNESS, accuracy
 from verireward.verifiers.shaping.text_units import completion_tokens
 
 
 @dataclass(frozen=True)
 class LengthGroupParams:
     correct_threshold: float = field(default=1.0, metadata={"doc": "accuracy counted correct"})
+    correctness_from: tuple[str, ...] = field(
+        default=DEFAULT_CORRECTNESS, metadata={"doc": "verifiers whose score says correct"}
+    )
 
 
 class LengthGroupVerifier:
     name = "length_group"
     description = "Kimi 1.5 group-relative length reward in [-0.5, 0.5] (group or prompt)."
     Params = LengthGroupParams
-    execution = "batch"
-
-    def verify(self, item: Item, params: LengthGroupParams) -> Verdict:
-        return self.verify_batch([item], params, [{}])[0]
+    execution = "inline"
+    batch = True
+    score_range = (-0.5, 0.5)
 
     def verify_batch(
         self, items: list[Item], params: LengthGroupParams, scores: list[dict[str, float]]
@@ -47,7 +49,9 @@ class LengthGroupVerifier:
             shortest = min(lengths[i] for i in members)
             longest = max(lengths[i] for i in members)
             for i in members:
-                correct = (accuracy(scores[i]) or 0.0) >= params.correct_threshold
+                correct = (
+                    accuracy(scores[i], params.correctness_from) or 0.0
+                ) >= params.correct_threshold
                 if longest == shortest:
                     value = 0.0
                 else:

@@ -39,6 +39,7 @@ class OverlongVerifier:
     description = "DAPO soft overlong punishment in [-1, 0] on the completion's token count."
     Params = OverlongParams
     execution = "inline"
+    score_range = (-1.0, 0.0)
 
     def verify(self, item: Item, params: OverlongParams) -> Verdict:
         length, source = completion_tokens(item)

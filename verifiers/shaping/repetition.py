@@ -26,6 +26,9 @@ class RepetitionVerifier:
     Params = RepetitionParams
     execution = "inline"
 
+    def score_range(self, params: RepetitionParams) -> tuple[float, float]:
+        return params.max_penalty, 0.0
+
     def verify(self, item: Item, params: RepetitionParams) -> Verdict:
         tokens = [w.lower() for w in words(item.completion)]
         if len(tokens) < params.n:
