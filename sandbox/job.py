@@ -47,6 +47,11 @@ class Job:
     inputs: tuple[Any, ...] = ()  # stdio: stdin text; call: list of arguments; script: unused
     fn_name: str | None = None
     check: str | None = None  # script mode: the check program run after the code
+    files: tuple[tuple[str, str], ...] = ()  # extra source files (a checker's headers)
+    case_files: tuple[tuple[tuple[str, str], ...], ...] = ()  # per case: files written before it
+    argv: tuple[str, ...] = ()  # appended to a compiled program's command line
+    binary: bytes | None = None  # a build returned by an earlier run (``emit_binary``)
+    emit_binary: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,4 @@ class RunResult:
     compile_error: str | None = None
     cases: tuple[CaseOutcome, ...] = field(default_factory=tuple)
     runner_died: bool = False  # the program killed the runner: remaining cases did not run
+    binary: bytes | None = None  # the built program, when the job asked for it

@@ -34,7 +34,11 @@ def main():
     if error is not None:
         results.write(repr({"compile_error": error[-4000:]}) + "\n")
         return
-    results.write(repr({"ready": True}) + "\n")
+    ready = {"ready": True}
+    if job.get("emit_binary") and program is not None and not job["warm_python"]:
+        with open(program[0], "rb") as handle:
+            ready["binary"] = handle.read()  # the host caches a build it will run again
+    results.write(repr(ready) + "\n")
     if job["mode"] == "script":
         results.write(repr(run_script(job, program)) + "\n")
         return
@@ -81,8 +85,16 @@ def prepare(job):
             return compile(job["code"], "<solution>", "exec"), None
         except (SyntaxError, ValueError) as exc:
             return None, f"{type(exc).__name__}: {exc}"
+    if job.get("binary"):  # built before (a checker compiled once per source)
+        with open(job["run"][0], "wb") as handle:
+            handle.write(job["binary"])
+        os.chmod(job["run"][0], 0o755)
+        return job["run"], None
     with open(job["source_name"], "w") as handle:
         handle.write(job["code"])
+    for name, text in job.get("files", {}).items():  # headers next to the source
+        with open(name, "w") as handle:
+            handle.write(text)
     command = job["compile"]
     if command:
         outcome = spawn(lambda: os.execvp(command[0], command), b"", job["compile_timeout_s"], job)
@@ -93,9 +105,13 @@ def prepare(job):
 
 def run_case(job, program, case):
     stdin = case.get("stdin", "").encode()
+    for name, text in case.get("files", {}).items():  # e.g. a checker's input/output/answer
+        with open(name, "w") as handle:
+            handle.write(text)
     if job["warm_python"]:
         return spawn(lambda: exec_python(job, program, case), stdin, job["timeout_s"], job)
-    return spawn(lambda: os.execvp(program[0], program), stdin, job["timeout_s"], job)
+    argv = list(program) + list(case.get("argv", ()))
+    return spawn(lambda: os.execvp(argv[0], argv), stdin, job["timeout_s"], job)
 
 
 def exec_python(job, program, case):

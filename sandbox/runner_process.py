@@ -34,6 +34,9 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
     cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs] or (
         [{}] if job.mode == "script" else []
     )
+    for case, files in zip(cases, job.case_files, strict=False):
+        case["files"] = dict(files)
+        case["argv"] = list(job.argv)
     document = {
         "code": job.code,
         "mode": job.mode,
@@ -48,6 +51,9 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
         "memory_mb": limits.memory_mb,
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
+        "files": dict(job.files),
+        "binary": job.binary,
+        "emit_binary": job.emit_binary,
     }
     frames = [document] + ([{"check": job.check or ""}] if job.mode == "script" else [])
     return b"".join(_frame(marshal.dumps(frame)) for frame in frames)
@@ -172,6 +178,7 @@ def _kill_session(process: subprocess.Popen[bytes]) -> None:
 
 _RECORD_KEYS = (
     {"ready"},
+    {"ready", "binary"},
     {"compile_error"},
     {"status", "exit_code", "signal", "seconds", "stdout", "stderr", "value", "detail"},
 )
@@ -202,4 +209,9 @@ def _parse(
     if "compile_error" in head:
         return RunResult(compile_error=str(head["compile_error"]))
     cases = tuple(CaseOutcome(**line) for line in rest[:case_count])  # type: ignore[arg-type]
-    return RunResult(cases=cases, runner_died=len(cases) < case_count)
+    binary = head.get("binary")
+    return RunResult(
+        cases=cases,
+        runner_died=len(cases) < case_count,
+        binary=binary if isinstance(binary, bytes) else None,
+    )

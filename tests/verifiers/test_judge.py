@@ -276,6 +276,8 @@ def test_constrained_tiny_lm_replies_with_a_verdict_word() -> None:
         server.stop()
     assert first[0].error is None and len(server.requests) == 2
     assert first[0].details["judge"]["reason"] in {
-        "judge_correct", "judge_incorrect", "judge_invalid"
+        "judge_correct",
+        "judge_incorrect",
+        "judge_invalid",
     }
     assert again[0].details["judge"]["reason"] == first[0].details["judge"]["reason"]

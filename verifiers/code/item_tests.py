@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from verireward.verifiers.code.checkers import CheckerSpecError, read_checker
+
 MAX_CASES = 1_000
 
 
@@ -31,6 +33,7 @@ class ItemTests:
     fn_name: str | None = None
     check: str | None = None
     language: str | None = None
+    checker: Any = None  # stdin/stdout only: ``tests.checker`` as given (see checkers.py)
 
 
 def read_tests(tests: Any) -> ItemTests:
@@ -57,9 +60,12 @@ def read_tests(tests: Any) -> ItemTests:
     for case_input, output in cases:
         if not isinstance(case_input, str) or not isinstance(output, str):
             raise ItemTestsError("stdin/stdout cases need string input and output")
-    return ItemTests(
-        "stdio", tuple(i for i, _ in cases), tuple(o for _, o in cases), language=language
-    )
+    try:
+        read_checker(tests.get("checker"))
+    except CheckerSpecError as exc:
+        raise ItemTestsError(str(exc)) from exc
+    inputs, outputs = tuple(i for i, _ in cases), tuple(o for _, o in cases)
+    return ItemTests("stdio", inputs, outputs, language=language, checker=tests.get("checker"))
 
 
 def _cases(tests: dict[str, Any]) -> list[tuple[Any, Any]]:

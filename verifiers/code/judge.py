@@ -4,16 +4,19 @@ never entered the sandbox."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from verireward.sandbox import CaseOutcome
+from verireward.verifiers.code.checkers import Checker, compare, read_checker
 
 SIGXCPU = 24
 _SCRIPT_VERDICTS = ("wrong_answer", "runtime_error", "memory_limit")
 
 
-def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float) -> str:
+def verdict_of(
+    outcome: CaseOutcome, mode: str, expected: Any, float_tol: float, checker: Checker | None = None
+) -> str:
+    """The case's verdict; with a checker program, ``passed`` means "ran cleanly, to be checked"."""
     if outcome.status in ("timeout", "memory_limit", "output_limit"):
         return outcome.status
     if outcome.status == "signaled":
@@ -26,7 +29,10 @@ def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float)
     if outcome.exit_code != 0:
         return "runtime_error"
     if mode == "stdio":
-        return "passed" if same_output(outcome.stdout, expected, float_tol) else "wrong_answer"
+        if checker is not None and checker.is_program:
+            return "passed"
+        same = same_output(outcome.stdout, expected, float_tol, checker)
+        return "passed" if same else "wrong_answer"
     if mode == "call":
         try:
             value = json.loads(outcome.value)
@@ -35,40 +41,12 @@ def verdict_of(outcome: CaseOutcome, mode: str, expected: Any, float_tol: float)
     return "passed" if same_value(value, expected, float_tol) else "wrong_answer"
 
 
-def same_output(actual: str, expected: str, float_tol: float = 0.0) -> bool:
-    """Line by line, tolerating trailing spaces and trailing blank lines only."""
-    got, want = _lines(actual), _lines(expected)
-    if len(got) != len(want):
-        return False
-    return all(_same_line(g, w, float_tol) for g, w in zip(got, want, strict=True))
-
-
-def _lines(text: str) -> list[str]:
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def _same_line(got: str, want: str, float_tol: float) -> bool:
-    if got == want:
-        return True
-    if float_tol <= 0:
-        return False
-    got_tokens, want_tokens = got.split(), want.split()
-    if len(got_tokens) != len(want_tokens):
-        return False
-    return all(_same_token(g, w, float_tol) for g, w in zip(got_tokens, want_tokens, strict=True))
-
-
-def _same_token(got: str, want: str, float_tol: float) -> bool:
-    if got == want:
-        return True
-    try:
-        a, b = float(got), float(want)
-    except ValueError:
-        return False
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= float_tol * max(1.0, abs(b))
+def same_output(
+    actual: str, expected: str, float_tol: float = 0.0, checker: Checker | None = None
+) -> bool:
+    """Line by line, tolerating trailing spaces and trailing blank lines only (or ``checker``'s
+    built-in comparison)."""
+    return compare(checker or read_checker(None, float_tol), actual, expected)
 
 
 def same_value(got: Any, want: Any, float_tol: float) -> bool:

@@ -20,6 +20,7 @@ from verireward.sandbox import (
     Job,
     Language,
     Limits,
+    RunResult,
     Sandbox,
     SandboxError,
     SandboxUnavailable,
@@ -27,6 +28,8 @@ from verireward.sandbox import (
     load_languages,
     make_sandbox,
 )
+from verireward.verifiers.code.checker_run import CheckerFailed, run_checker
+from verireward.verifiers.code.checkers import Checker, read_checker
 from verireward.verifiers.code.explain import case_detail, stderr_tail
 from verireward.verifiers.code.item_tests import ItemTests, ItemTestsError, read_tests
 from verireward.verifiers.code.judge import verdict_of
@@ -117,30 +120,79 @@ def _judge(
     limits = Limits(timeout_s=params.timeout_s, memory_mb=params.memory_mb)
     job = Job(language.name, code, spec.mode, spec.inputs, spec.fn_name, spec.check)
     expected = spec.expected or (None,)
+    checker = read_checker(spec.checker, params.float_tol) if spec.mode == "stdio" else None
     verdicts: list[str] = []
 
     def on_case(index: int, outcome: CaseOutcome) -> bool:
-        verdict = verdict_of(outcome, spec.mode, expected[index], params.float_tol)
+        verdict = verdict_of(outcome, spec.mode, expected[index], params.float_tol, checker)
         verdicts.append(verdict)
         return verdict == "passed" or not params.stop_on_first_failure
 
     try:
         result = sandbox.run(job, language, limits, on_case)
+        total = len(expected)
+        if result.compile_error is not None:
+            stderr = stderr_tail(result.compile_error)
+            return Verdict.failed("compile_error", stderr=stderr, total=total)
+        verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
+        credits = [1.0 if v == "passed" else 0.0 for v in verdicts]
+        notes = _check_outputs(sandbox, checker, spec, result, verdicts, credits)
     except SandboxUnavailable as exc:
         return Verdict.error(ErrorCode.SANDBOX_UNAVAILABLE, str(exc))
     except SandboxError as exc:
         return Verdict.error(ErrorCode.SANDBOX_ERROR, str(exc))
-    total = len(expected)
-    if result.compile_error is not None:
-        stderr = stderr_tail(result.compile_error)
-        return Verdict.failed("compile_error", stderr=stderr, total=total)
-    verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
+    except CheckerFailed as exc:
+        return Verdict.error(ErrorCode.INVALID_TESTS, str(exc))
+    return _verdict(verdicts, credits, notes, result, spec, language, params)
+
+
+def _check_outputs(
+    sandbox: Sandbox,
+    checker: Checker | None,
+    spec: ItemTests,
+    result: RunResult,
+    verdicts: list[str],
+    credits: list[float],
+) -> dict[int, str]:
+    """Run the dataset's checker program on the outputs of the cases that ran cleanly."""
+    if checker is None or not checker.is_program:
+        return {}
+    ran = [i for i, v in enumerate(verdicts) if v == "passed" and i < len(result.cases)]
+    triples = [(spec.inputs[i], spec.expected[i], result.cases[i].stdout) for i in ran]
+    notes = {}
+    for index, (credit, note) in zip(
+        ran, run_checker(sandbox, checker, _languages(), triples), strict=True
+    ):
+        credits[index] = credit
+        verdicts[index] = "passed" if credit == 1.0 else "wrong_answer"
+        if note:
+            notes[index] = note
+    return notes
+
+
+def _verdict(
+    verdicts: list[str],
+    credits: list[float],
+    notes: dict[int, str],
+    result: RunResult,
+    spec: ItemTests,
+    language: Language,
+    params: CodeParams,
+) -> Verdict:
+    total = len(verdicts)
     passed = verdicts.count("passed")
-    score = float(passed == total) if params.binary else passed / total
-    cases = [
-        {"verdict": v, **case_detail(v, o, spec.mode, w)}
-        for v, o, w in zip(verdicts[:_DETAIL_CASES], result.cases, expected, strict=False)
-    ]
+    score = float(passed == total) if params.binary else sum(credits) / total
+    expected = spec.expected or (None,)
+    cases = []
+    for index, (v, o, w) in enumerate(
+        zip(verdicts[:_DETAIL_CASES], result.cases, expected, strict=False)
+    ):
+        case = {"verdict": v, **case_detail(v, o, spec.mode, w)}
+        if 0.0 < credits[index] < 1.0:
+            case["credit"] = credits[index]
+        if index in notes:
+            case["checker"] = notes[index]
+        cases.append(case)
     details = {"language": language.name, "passed": passed, "total": total, "cases": cases}
     status = Status.PASS if passed == total else Status.FAIL
     reason = "all_passed" if passed == total else next(v for v in verdicts if v != "passed")
