@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     INVALID_TESTS = "invalid_tests"  # code: the item's ``tests`` cannot be read
     MISSING_DEPENDENCY = "missing_dependency"  # a batch verifier lacks the score it builds on
     MISSING_TARGET = "missing_target"  # language: no target language for the item
+    UNKNOWN_LANGUAGE = "unknown_language"  # language: the item's target names no language
     JUDGE_UNAVAILABLE = "judge_unavailable"  # judge: the endpoint cannot be reached
     JUDGE_BAD_REPLY = "judge_bad_reply"  # judge: its reply is not a verdict
 
