@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_LANGUAGE = "unknown_language"  # language: the item's target names no language
     JUDGE_UNAVAILABLE = "judge_unavailable"  # judge: the endpoint cannot be reached
     JUDGE_BAD_REPLY = "judge_bad_reply"  # judge: its reply is not a verdict
+    REWARD_MODEL_UNAVAILABLE = "reward_model_unavailable"  # reward_model: no usable score
 
 
 class FailReason(StrEnum):

@@ -40,6 +40,7 @@ def test_installed_verifiers_are_pinned() -> None:
         "overlong",
         "reasoning_steps",
         "repetition",
+        "reward_model",
     ]
 
 
@@ -217,7 +218,7 @@ def installed_plugin(
 def test_third_party_package_is_discovered_and_scores(installed_plugin: Path) -> None:
     assert (installed_plugin / "verireward_shout.py").exists()
     registry = load_registry()
-    assert "shout" in registry and len(registry) == 11  # the pinned ten and the plugin
+    assert "shout" in registry and len(registry) == 12  # the pinned eleven and the plugin
     with TestClient(create_app(Settings(), registry)) as client:
         listed = {v["name"]: v for v in client.get("/verifiers").json()["verifiers"]}
         assert listed["shout"]["params_schema"]["properties"]["min_ratio"]["default"] == 0.5

@@ -32,14 +32,14 @@ class ChatJudge:
         self._count_lock = threading.Lock()
 
     def ask(
-        self, key: Hashable, model: str, prompt: str, temperature: float, max_tokens: int
+        self, key: Hashable, model: str | None, prompt: str, temperature: float, max_tokens: int
     ) -> JudgeReply:
         """The judge's reply; raises ``EndpointUnavailable`` when there is none."""
         cached = self.cache.get(key)
         if cached is not None:
             return JudgeReply(cached.verdict, cached.text, cached.finish_reason, cached=True)
-        body = {
-            "model": model,
+        body: dict[str, Any] = {} if model is None else {"model": model}
+        body |= {
             "messages": [{"role": "user", "content": prompt}],
             "temperature": temperature,
             "max_tokens": max_tokens,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, fields
 @dataclass(frozen=True)
 class EndpointConfig:
     url: str | None = None  # base URL, e.g. http://127.0.0.1:8001 (None: not configured)
-    model: str = "judge"  # model name sent in the body (vLLM serves it under this name)
-    api: str = "openai_chat"  # reward models: vllm_pooling | vllm_score | tei_rerank | tei_predict
+    model: str | None = None  # model name sent in the body (None: not sent, the server's own)
+    api: str | None = None  # reward models: vllm_pooling | vllm_score | tei_rerank | tei_predict
     api_key: str | None = None  # sent as a bearer token
     timeout_s: float = 30.0  # read/write timeout of one HTTP attempt
     connect_timeout_s: float = 2.0
@@ -40,7 +40,7 @@ class EndpointConfig:
             if raw is None or raw == "":
                 continue
             kind = type(getattr(cls(), f.name))
-            if f.name in ("url", "api_key"):
+            if f.name in ("url", "api_key", "api", "model"):
                 kind = str
             try:
                 values[f.name] = kind(raw)

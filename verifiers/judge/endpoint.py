@@ -11,12 +11,16 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 from verireward.verifiers.judge.config import EndpointConfig
 from verireward.verifiers.judge.limits import EndpointLimits
 
+T = TypeVar("T")
+R = TypeVar("R")
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -30,6 +34,7 @@ class ModelEndpoint:
         self.limits = EndpointLimits(config.max_concurrency, config.rate_per_s, config.burst)
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     def client(self) -> httpx.Client:
         # Built on first use, not at start-up: the registry instantiates every verifier.
@@ -48,6 +53,17 @@ class ModelEndpoint:
                     trust_env=False,  # a judge on loopback must not go through a proxy
                 )
             return self._client
+
+    def map(self, call: Callable[[T], R], args: Iterable[T]) -> list[R]:
+        """``call`` over ``args`` in threads; the semaphore, not this pool, caps the endpoint's
+        load across concurrent batches."""
+        args = list(args)
+        if len(args) <= 1:
+            return [call(a) for a in args]
+        with self._client_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.config.max_concurrency, "model-endpoint")
+        return list(self._pool.map(call, args))
 
     def post_json(self, path: str, body: dict[str, Any]) -> Any:
         """POST ``body`` and return the decoded JSON reply, or raise ``EndpointUnavailable``."""

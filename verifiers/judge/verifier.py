@@ -19,10 +19,10 @@ stays in ``details`` but leaves ``scores`` and the reward, so give the accuracy 
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.judge.chat import ChatJudge, JudgeReply
 from verireward.verifiers.judge.config import EndpointConfig
 from verireward.verifiers.judge.endpoint import EndpointUnavailable, ModelEndpoint
@@ -30,8 +30,8 @@ from verireward.verifiers.judge.prompt import DEFAULT_TEMPLATE, check_template, 
 from verireward.verifiers.math.extract import extract_answer
 from verireward.verifiers.protocol import Item, Status, Verdict
 
-UNAVAILABLE = "judge_unavailable"
-BAD_REPLY = "judge_bad_reply"
+UNAVAILABLE = ErrorCode.JUDGE_UNAVAILABLE
+BAD_REPLY = ErrorCode.JUDGE_BAD_REPLY
 
 
 def _doc(text: str, default: Any) -> Any:
@@ -91,7 +91,6 @@ class JudgeVerifier:
         self.config = config or EndpointConfig.from_env("VERIREWARD_JUDGE_")
         self.endpoint = ModelEndpoint(self.config)
         self.chat = ChatJudge(self.endpoint)
-        self._pool: ThreadPoolExecutor | None = None
 
     def unavailable_reason(self) -> str | None:
         return None if self.config.url else "no judge endpoint (set VERIREWARD_JUDGE_URL)"
@@ -119,7 +118,7 @@ class JudgeVerifier:
         if params.mode != "always":
             if rule_verdict is None:
                 return Verdict.error(
-                    "missing_dependency",
+                    ErrorCode.MISSING_DEPENDENCY,
                     f"judge mode {params.mode!r} needs {params.rule!r} in the request's weights",
                 )
             if rule_verdict.status is Status.PASS:  # a rule accept is never overturned
@@ -130,7 +129,7 @@ class JudgeVerifier:
                     {"decided_by": params.rule, "rule_reason": rule_verdict.reason},
                 )
         if item.answer is None:
-            return Verdict.error("missing_reference", "judge needs the item's 'answer'")
+            return Verdict.error(ErrorCode.MISSING_REFERENCE, "judge needs the item's 'answer'")
         answer = extract_answer(item.completion, params.fallback_last_number).text
         base = _rule_details(params, rule_verdict)
         if answer is None:
@@ -150,7 +149,7 @@ class JudgeVerifier:
         return _Ask(candidate, prompts, rule_verdict)
 
     def _ask_all(
-        self, prompts: list[str], model: str, params: JudgeParams
+        self, prompts: list[str], model: str | None, params: JudgeParams
     ) -> dict[str, JudgeReply | EndpointUnavailable]:
         def ask(prompt: str) -> JudgeReply | EndpointUnavailable:
             # The prompt holds question, reference and answer; the rest shapes the reply too.
@@ -160,15 +159,7 @@ class JudgeVerifier:
             except EndpointUnavailable as exc:
                 return exc
 
-        if len(prompts) <= 1:
-            return {p: ask(p) for p in prompts}
-        return dict(zip(prompts, self._executor().map(ask, prompts), strict=True))
-
-    def _executor(self) -> ThreadPoolExecutor:
-        # The endpoint's semaphore caps requests across batches; this pool only fans one out.
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.config.max_concurrency, "judge")
-        return self._pool
+        return dict(zip(prompts, self.endpoint.map(ask, prompts), strict=True))
 
 
 def _rule_details(params: JudgeParams, rule_verdict: Verdict | None) -> dict[str, Any]:
@@ -185,7 +176,7 @@ def _decide(
     plan: _Ask,
     replies: dict[str, JudgeReply | EndpointUnavailable],
     params: JudgeParams,
-    model: str,
+    model: str | None,
 ) -> Verdict:
     got = [replies[p] for p in plan.prompts]
     for reply in got:
