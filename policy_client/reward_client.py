@@ -6,12 +6,17 @@ injectable (``httpx.MockTransport``, or an ASGI app) so tests need no network.
     client = RewardClient("http://127.0.0.1:8000")
     scored = client.score([{"completion": "...", "answer": "14"}])
     scored[0].reward  # 1.1, or nan when the service could not judge the item
+
+The API key is ``ClientOptions.api_key``, else ``VERIREWARD_API_KEY`` from the environment, else
+the URL's user-info (``http://any:KEY@host:8000``, sent as basic auth). A base URL may carry a
+profile path (``http://host:8000/profiles/r1-distill``): requests then go to its ``/score``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import os
 import random
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -64,8 +69,9 @@ def _body(items: Sequence[Mapping[str, Any]], reward: Mapping[str, Any] | None) 
 
 def _headers(options: ClientOptions) -> dict[str, str]:
     headers = {"content-type": "application/json"}
-    if options.api_key:
-        headers["authorization"] = f"Bearer {options.api_key}"
+    key = options.api_key or os.environ.get("VERIREWARD_API_KEY")
+    if key:
+        headers["authorization"] = f"Bearer {key}"
     return headers
 
 

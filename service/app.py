@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from verireward.sandbox.unsandboxed import WARNING as UNSANDBOXED_WARNING
-from verireward.service import docs, health, openrlhf, routes
+from verireward.service import docs, health, openrlhf, profiles, routes
 from verireward.service.admission import Admission
 from verireward.service.body_limit import BodyLimitMiddleware
 from verireward.service.metrics import MetricsMiddleware, ServiceMetrics
@@ -41,6 +41,14 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(app.state.settings.log_level, app.state.settings.log_json)
         app.state.engine = build_engine(app.state.settings, registry, metrics)
+        try:  # a bad profiles file stops the service at start-up, naming the profile
+            app.state.profiles = profiles.load_profiles(
+                app.state.settings.profiles_file, app.state.engine.registry
+            )
+        except profiles.ProfileError:
+            if app.state.engine.pool is not None:
+                app.state.engine.pool.close()
+            raise
         unavailable = app.state.engine.registry.unavailable()
         for name, reason in unavailable.items():
             log.warning("verifier %s unavailable: %s", name, reason)
@@ -71,6 +79,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(routes.router)
     app.include_router(openrlhf.router)
+    app.include_router(profiles.router)
     docs.install_docs(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=app.state.settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -24,6 +24,11 @@ class ScoreItem(BaseModel):
     ] = Field(None, description="reference final answer (math): text, or a JSON number")
     tests: Any = Field(None, description="test cases (code)")
     language: str | None = Field(None, description="ISO 639-1 target language of the reasoning")
+    label: Any = Field(
+        None,
+        description="raw dataset label (answer, solution text, tests, JSON...), read by the"
+        " service into answer or tests when neither is given",
+    )
 
     @field_validator("answer", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -55,3 +56,6 @@ class Settings(BaseSettings):
         " 'none' runs candidate code UNSANDBOXED (rlimits only)",
     )
     cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")
+    profiles_file: Path | None = Field(
+        None, description="JSON/TOML file of named reward specs served under /profiles/<name>/"
+    )
