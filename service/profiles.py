@@ -63,17 +63,24 @@ class ProfileError(ValueError):
 
 def load_profiles(path: Path | None, installed: Mapping[str, Any]) -> dict[str, Profile]:
     """The built-in profiles plus the file's (which may override them), each validated."""
-    profiles = dict(BUILTIN)
+    # a built-in whose verifiers are not installed here (a custom registry) is left out
+    profiles = {name: p for name, p in BUILTIN.items() if _problem(p, installed) is None}
     if path is not None:
-        profiles.update(_read_file(Path(path)))
-    for name, profile in profiles.items():
-        weights, params = profile.spec()
-        try:
-            build_spec(installed, weights, params)
-        except SpecError as exc:
-            where = ".".join(str(part) for part in exc.loc)
-            raise ProfileError(f"profile {name!r}: {where}: {exc.message}") from exc
+        for name, profile in _read_file(Path(path)).items():
+            problem = _problem(profile, installed)
+            if problem is not None:
+                raise ProfileError(f"profile {name!r}: {problem}")
+            profiles[name] = profile
     return profiles
+
+
+def _problem(profile: Profile, installed: Mapping[str, Any]) -> str | None:
+    weights, params = profile.spec()
+    try:
+        build_spec(installed, weights, params)
+    except SpecError as exc:
+        return f"{'.'.join(str(part) for part in exc.loc)}: {exc.message}"
+    return None
 
 
 def _read_file(path: Path) -> dict[str, Profile]:
