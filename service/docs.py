@@ -14,7 +14,7 @@ The assets are the public library's files and are always open.
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import (
@@ -23,14 +23,12 @@ from fastapi.openapi.docs import (
     get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from verireward.service.auth import require_api_key
 from verireward.service.docs_examples import SCORE_EXAMPLES, SCORE_RESPONSES
 
 ASSETS_URL = "/docs-assets"
 ASSETS_DIR = files("fastapi_offline") / "static"
-_bearer = HTTPBearer(auto_error=False)
 
 DESCRIPTION = """\
 Verifiable rewards for RL of reasoning LLMs. A trainer posts a batch of completions to
@@ -52,12 +50,9 @@ field; a full service answers 503 with `Retry-After`.
 """
 
 
-def _docs_guard(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
+def _docs_guard(request: Request) -> None:
     if not request.app.state.settings.docs_public:
-        require_api_key(request, credentials)
+        require_api_key(request)
 
 
 router = APIRouter(dependencies=[Depends(_docs_guard)], include_in_schema=False)
