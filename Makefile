@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint bench system-deps venv-package
+.PHONY: serve test lint bench system-deps venv-package sandbox-python
 
 # A .venv whose pip does not run is half-made (`python3 -m venv` failed after creating
 # bin/python, e.g. before python3-venv was installed) or its interpreter is gone: remove it
@@ -55,12 +55,26 @@ system-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; \
 	} || echo "warning: bubblewrap not installed; the code verifier will be unavailable" >&2
 
+# The packages candidate Python programs may import (numpy, scipy, ...): a venv of the system
+# interpreter the sandbox runs (/usr/bin/python3), bound read-only into every sandbox and found
+# by the service at .sandbox-python (sandbox/python_env.py). About 250 MB, 1-2 min of wheels.
+SANDBOX_PYTHON_DIR ?= .sandbox-python
+SANDBOX_PACKAGES ?= numpy scipy sortedcontainers networkx sympy
+
+sandbox-python: $(SANDBOX_PYTHON_DIR)/.installed
+
+$(SANDBOX_PYTHON_DIR)/.installed:
+	@/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || $(MAKE) --no-print-directory venv-package PYTHON=/usr/bin/python3
+	/usr/bin/python3 -m venv $(SANDBOX_PYTHON_DIR) || { rm -rf $(SANDBOX_PYTHON_DIR); exit 1; }
+	$(SANDBOX_PYTHON_DIR)/bin/python -m pip install --quiet $(SANDBOX_PACKAGES) || { rm -rf $(SANDBOX_PYTHON_DIR); exit 1; }
+	touch $@
+
 # Host and port come from VERIREWARD_HOST / VERIREWARD_PORT (default 127.0.0.1:8000), as
 # every other setting does.
 serve: system-deps $(VENV)/.installed
 	$(BIN)/verireward serve
 
-test: system-deps $(VENV)/.installed-dev
+test: system-deps sandbox-python $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from verireward.sandbox.errors import SandboxUnavailable
 from verireward.sandbox.job import Job, Limits, RunResult
 from verireward.sandbox.languages import Language
+from verireward.sandbox.python_env import SANDBOX_SITE, PythonEnv, find_env
 from verireward.sandbox.runner_process import (
     RUNNER_FILES,
     CaseCallback,
@@ -49,9 +50,12 @@ class BwrapSandbox:
 
     name = "bwrap"
 
-    def __init__(self, bwrap: str | None = None, python: str = SYSTEM_PYTHON) -> None:
+    def __init__(
+        self, bwrap: str | None = None, python: str = SYSTEM_PYTHON, env: PythonEnv | None = None
+    ) -> None:
         self.bwrap = bwrap or shutil.which("bwrap") or "/usr/bin/bwrap"
         self.python = python
+        self.python_env = env or find_env(python)
         self._share = Path(tempfile.mkdtemp(prefix="verireward-sandbox-"))
         self._share.chmod(0o755)  # readable by the slot uids
         for source in RUNNER_FILES:
@@ -80,7 +84,7 @@ class BwrapSandbox:
         with self._slot() as uid:
             return run_runner(
                 self._argv(limits),
-                payload(job, language, limits, reap=True),
+                payload(job, language, limits, reap=True, sys_path=self._sys_path()),
                 max(1, len(job.inputs)),
                 limits,
                 rlimits(limits, len(job.inputs)),
@@ -88,6 +92,9 @@ class BwrapSandbox:
                 user=uid,
                 on_case=on_case,
             )
+
+    def _sys_path(self) -> tuple[str, ...]:
+        return (SANDBOX_SITE,) if self.python_env.site_packages else ()
 
     def _argv(self, limits: Limits) -> list[str]:
         argv = [
@@ -126,6 +133,10 @@ class BwrapSandbox:
             "--ro-bind",
             str(self._share),
             "/sandbox",
+        ]
+        if self.python_env.site_packages:  # the scientific stack, read-only
+            argv += ["--ro-bind", str(self.python_env.site_packages), SANDBOX_SITE]
+        argv += [
             "--chdir",
             "/tmp",
             "--setenv",
@@ -137,6 +148,17 @@ class BwrapSandbox:
             "--setenv",
             "LANG",
             "C.UTF-8",
+            # one thread per numerical library: a case gets one core's worth, and OpenBLAS's
+            # per-thread buffers would not fit the address-space limit
+            "--setenv",
+            "OPENBLAS_NUM_THREADS",
+            "1",
+            "--setenv",
+            "OMP_NUM_THREADS",
+            "1",
+            "--setenv",
+            "MKL_NUM_THREADS",
+            "1",
             self.python,
             "-I",
             "-S",

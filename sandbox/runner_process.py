@@ -27,7 +27,9 @@ _EXIT_GRACE_S = 1.0
 _MAX_RUNNER_OUTPUT = 64 * 1024 * 1024  # the runner caps each case; this bounds a broken runner
 
 
-def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
+def payload(
+    job: Job, language: Language, limits: Limits, reap: bool, sys_path: Sequence[str] = ()
+) -> bytes:
     """The job for the runner: length-prefixed marshal frames (plain literals only; the runner
     loads them fast). The first is public; in assert mode a second carries the tests, which the
     runner reads only after the candidate's process was forked."""
@@ -51,6 +53,7 @@ def payload(job: Job, language: Language, limits: Limits, reap: bool) -> bytes:
         "memory_mb": limits.memory_mb,
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
+        "sys_path": list(sys_path),  # the sandbox-python packages, as seen from inside
         "files": dict(job.files),
         "binary": job.binary,
         "emit_binary": job.emit_binary,

@@ -10,6 +10,7 @@ import tempfile
 
 from verireward.sandbox.job import Job, Limits, RunResult
 from verireward.sandbox.languages import Language
+from verireward.sandbox.python_env import find_env
 from verireward.sandbox.runner_process import (
     RUNNER_SOURCE,
     CaseCallback,
@@ -27,7 +28,12 @@ class UnsandboxedRunner:
 
     def __init__(self, python: str = "/usr/bin/python3") -> None:
         self.python = python if python else sys.executable
+        self.python_env = find_env(self.python)
         log.warning(WARNING)
+
+    def _sys_path(self) -> tuple[str, ...]:
+        site = self.python_env.site_packages
+        return (str(site),) if site else ()
 
     def unavailable_reason(self) -> str | None:
         return None
@@ -38,7 +44,7 @@ class UnsandboxedRunner:
         with tempfile.TemporaryDirectory(prefix="verireward-run-") as workdir:
             return run_runner(
                 [self.python, "-I", "-S", "-B", str(RUNNER_SOURCE)],
-                payload(job, language, limits, reap=False),
+                payload(job, language, limits, reap=False, sys_path=self._sys_path()),
                 max(1, len(job.inputs)),
                 limits,
                 rlimits(limits, len(job.inputs)),

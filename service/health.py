@@ -34,6 +34,7 @@ async def readyz(request: Request) -> JSONResponse:
         "unavailable": engine.registry.unavailable(),
         "worker_processes": engine.pool.workers if engine.pool else 0,
         "sandbox_backend": _sandbox_backend(engine),
+        "sandbox_python": _sandbox_python(engine),
         "replica": f"{socket.gethostname()}:{os.getpid()}",
     }
     if body["sandbox_backend"] == "none":
@@ -45,6 +46,12 @@ def _sandbox_backend(engine: Any) -> str | None:
     """What the code verifier really runs candidate code in (None: no code verifier)."""
     code = engine.registry.get("code")
     return getattr(code, "sandbox_backend", None) if code is not None else None
+
+
+def _sandbox_python(engine: Any) -> Any:
+    """The interpreter and packages candidate Python programs get (None: no code verifier)."""
+    code = engine.registry.get("code")
+    return getattr(code, "sandbox_python", None) if code is not None else None
 
 
 @router.get("/metrics")

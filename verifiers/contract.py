@@ -69,6 +69,9 @@ HOOKS: dict[str, Hook] = {
         None, ErrorCode.VERIFIER_UNAVAILABLE, "the ErrorCode of items it cannot judge here"
     ),
     "sandbox_backend": Hook(None, None, "what it runs candidate code in, reported by /readyz"),
+    "sandbox_python": Hook(
+        None, None, "the interpreter and packages candidate code gets (/readyz)"
+    ),
     "close": Hook((), None, "release resources at shutdown"),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 
 import pytest
@@ -205,3 +206,38 @@ def test_unavailable_sandbox_masks_only_code(monkeypatch: pytest.MonkeyPatch) ->
     assert coded.reward is None and coded.error.code == "sandbox_unavailable"
     assert "bubblewrap not found" in coded.error.message
     assert plain.reward == pytest.approx(0.1)
+
+
+def test_demo_block_does_not_run_in_function_modes() -> None:
+    program = (
+        "def square(x):\n    return x * x\n\nif __name__ == '__main__':\n"
+        "    n = int(input())\n    print(square(n))"
+    )
+    he = {
+        "assert": "def check(candidate):\n    assert candidate(3) == 9\n",
+        "entry_point": "square",
+    }
+    assert verify(program, he).score == 1.0
+    call = {"fn_name": "square", "cases": [{"input": "[4]", "output": "16"}]}
+    assert verify(program, call).score == 1.0
+    stdio = {"cases": [{"input": "5\n", "output": "25\n"}]}
+    assert verify(program, stdio).score == 1.0  # stdin/stdout still runs it as __main__
+
+
+def test_numpy_solution_scores_one() -> None:
+    if "numpy" not in (VERIFIER.sandbox_python or {}).get("packages", {}):
+        if os.environ.get("CI"):
+            pytest.fail("CI must have the sandbox-python env (make sandbox-python)")
+        pytest.skip("no sandbox-python env with numpy here: run `make sandbox-python`")
+    program = "import numpy as np\nn = int(input())\nprint(int(np.arange(1, n + 1).prod()))"
+    tests = {"cases": [{"input": "5\n", "output": "120"}, {"input": "3\n", "output": "6"}]}
+    assert verify(program, tests).score == 1.0
+    call = {"fn_name": "norm", "cases": [{"input": [[3, 4]], "output": 5.0}]}
+    norm = "import numpy as np\ndef norm(v):\n    return float(np.linalg.norm(v))"
+    assert verify(norm, call).score == 1.0
+
+
+def test_readyz_reports_the_sandbox_interpreter_and_packages(client) -> None:
+    body = client.get("/readyz").json()
+    assert body["sandbox_python"]["interpreter"].startswith("/usr/bin/python3 (3.")
+    assert body["sandbox_python"] == VERIFIER.sandbox_python

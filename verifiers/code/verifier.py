@@ -78,6 +78,12 @@ class CodeVerifier:
         """The backend actually in use (``bwrap``, or ``none`` when explicitly unsandboxed)."""
         return _sandbox(self._backend).name
 
+    @property
+    def sandbox_python(self) -> dict[str, object] | None:
+        """The interpreter and packages candidate Python gets (``make sandbox-python``)."""
+        env = getattr(_sandbox(self._backend), "python_env", None)
+        return env.describe() if env is not None else None
+
     def deadline_s(self, item: Item, params: CodeParams) -> float:
         """Whole-run deadline for the worker: every case may use its full limit."""
         try:
