@@ -89,3 +89,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/score_bench.py
 	$(BIN)/python bench/math_bench.py
 	$(BIN)/python bench/code_bench.py
+	$(BIN)/python bench/judge_bench.py

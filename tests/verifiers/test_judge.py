@@ -18,6 +18,7 @@ from verireward.verifiers.judge.config import EndpointConfig
 from verireward.verifiers.judge.prompt import parse_verdict
 from verireward.verifiers.judge.verifier import JudgeParams, JudgeVerifier
 from verireward.verifiers.math.verifier import MathVerifier
+from verireward.verifiers.params import parse_params
 
 from tests.verifiers.model_servers import ChatServer, answers_in, closed_port_url, oracle
 
@@ -281,3 +282,18 @@ def test_constrained_tiny_lm_replies_with_a_verdict_word() -> None:
         "judge_invalid",
     }
     assert again[0].details["judge"]["reason"] == first[0].details["judge"]["reason"]
+
+
+def test_shaping_rewards_can_read_correctness_from_the_judge(chat: ChatServer) -> None:
+    from verireward.verifiers.shaping.length_cosine import LengthCosineVerifier
+
+    chat.script = lambda first, second, prompt: "correct"
+    judge = judge_for(chat.url)
+    registry = VerifierRegistry([MathVerifier(), LengthCosineVerifier(), judge])
+    params = {
+        "length_cosine": parse_params(LengthCosineVerifier.Params, {"correctness_from": ["judge"]})
+    }
+    spec = RewardSpec(weights={"math": 0.0, "judge": 1.0, "length_cosine": 1.0}, params=params)
+    [result] = asyncio.run(ScoringEngine(registry).score([item("one half", "1/2")], spec))
+    assert result.scores["judge"] == 1.0
+    assert result.scores["length_cosine"] > 0  # scored as correct: the judge ran first
