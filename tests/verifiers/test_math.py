@@ -80,9 +80,11 @@ def test_details_explain_the_verdict() -> None:
     assert result.status is Status.PASS
     assert result.reason == "assignment_identical"
     assert result.details == {
+        "rule": "assignment_identical",
         "extracted": "x = 0.5",
         "reference": "\\frac{1}{2}",
         "source": "answer_tag",
+        "reference_source": "answer",
     }
 
 

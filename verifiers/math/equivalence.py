@@ -9,9 +9,11 @@ probed at random points first (any non-zero value: not equal), then simplified.
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from verireward.verifiers.math.answers import (
     Answer,
     Bracketed,
@@ -21,21 +23,50 @@ from verireward.verifiers.math.answers import (
     Interval,
     IntervalUnion,
     Matrix,
+    Ratio,
+    Text,
 )
+from verireward.verifiers.math.labelled import (
+    distinct_labels,
+    is_label,
+    labelled,
+    renamed_value,
+    same_label,
+)
+from verireward.verifiers.math.latex_parser import DEGREE
+from verireward.verifiers.math.reference import canonical_text
+from verireward.verifiers.math.units import marker_pairs
 
 Rule = str | None  # the rule that found them equal; None when they are not
 _DIGITS = 60
 _TOLERANCE = sp.Float("1e-45", _DIGITS)
 _PROBES = 8
+# integer-valued or piecewise parts: random points are never the only evidence for these
+_STEPPED = (sp.floor, sp.ceiling, sp.Piecewise, sp.Mod, sp.factorial, sp.frac, sp.sign)
 
 
 def equal(answer: Answer, reference: Answer) -> Rule:
     """The rule under which ``answer`` equals ``reference``, or ``None``."""
+    if isinstance(answer, Equation) and not _consistent_chain(answer):
+        return None  # "i^2 = 2(-1) = -1": a false step is not rescued by a right last side
+    if labelled(reference) and not isinstance(answer, Equation):
+        rule = equal(answer, reference.rhs)  # "3" for "k = 3", "x + 1" for "f(x) = x + 1"
+        return rule and f"labelled_{rule}"
+    if labelled(answer) and not isinstance(reference, Equation | Collection):
+        rule = equal(answer.rhs, reference)  # "x = 5" for a value reference
+        return rule and f"assignment_{rule}"
+    if _true_statement(answer) and isinstance(reference, sp.Expr):
+        rule = equal(answer.rhs, reference)  # "i^{15} = i^3 = -i": the value it arrives at
+        return rule and f"chain_{rule}"
     if isinstance(reference, sp.Expr):
-        if isinstance(answer, Equation) and isinstance(answer.lhs, sp.Symbol):
-            rule = values_equal(answer.rhs, reference)  # "x = 5" for a value reference
-            return rule and f"assignment_{rule}"
         return values_equal(answer, reference) if isinstance(answer, sp.Expr) else None
+    if isinstance(reference, Text):
+        same = isinstance(answer, Text) and canonical_text(answer.text) == canonical_text(
+            reference.text
+        )
+        return "text_match" if same else None
+    if isinstance(reference, Ratio):
+        return _ratios_equal(answer, reference)
     if isinstance(reference, Collection):
         return _collections_equal(answer, reference)
     if isinstance(reference, Bracketed):
@@ -53,9 +84,33 @@ def equal(answer: Answer, reference: Answer) -> Rule:
     return None
 
 
+def _true_statement(answer: Answer) -> bool:
+    """An equation between numbers that holds (``2^{10} = 1024``)."""
+    if not isinstance(answer, Equation):
+        return False
+    sides = (answer.lhs, answer.rhs)
+    if not all(isinstance(x, sp.Expr) and not _free(x) for x in sides):
+        return False
+    return values_equal(answer.lhs, answer.rhs) is not None
+
+
+def _consistent_chain(answer: Equation) -> bool:
+    return all(
+        isinstance(side, sp.Expr)
+        and isinstance(answer.rhs, sp.Expr)
+        and values_equal(side, answer.rhs)
+        for side in answer.middle
+        if not is_label(side)
+    )
+
+
 def values_equal(a: sp.Expr, b: sp.Expr) -> Rule:
     if a == b:
         return "identical"
+    pairs = marker_pairs(a, b)
+    if pairs is not None:  # degrees, percent: see units.py
+        found = next((r for x, y in pairs if (r := values_equal(x, y))), None)
+        return found and ("degrees" if a.has(DEGREE) or b.has(DEGREE) else "percent")
     if a.is_Rational and b.is_Rational:
         return None  # distinct rationals: exactly unequal
     if a.has(sp.oo, -sp.oo) or b.has(sp.oo, -sp.oo):
@@ -69,6 +124,8 @@ def values_equal(a: sp.Expr, b: sp.Expr) -> Rule:
     proof = _zero_proof(difference)
     if proof is not None:
         return "symbolic" if proof else None
+    if difference.has(*_STEPPED):
+        return None  # floor(sqrt(n-1)) and floor(sqrt(n-2)) agree at most points
     return "numeric_probe" if agreeing >= _PROBES else None
 
 
@@ -104,7 +161,9 @@ def _probe_zero(difference: sp.Expr) -> int | None:
     """Points (seeded, both signs) where the difference vanishes; ``None`` at the first where
     it clearly does not."""
     symbols = sorted(difference.free_symbols, key=str)
-    chooser = random.Random(hash(str(difference)) & 0xFFFF)
+    # seeded from the pair itself (str hashes differ between processes): same verdict everywhere
+    seed = hashlib.sha256(sp.srepr(difference).encode()).digest()
+    chooser = random.Random(int.from_bytes(seed[:8], "big"))
     valid = 0
     for _ in range(_PROBES * 2):
         point = {
@@ -125,8 +184,12 @@ def _probe_zero(difference: sp.Expr) -> int | None:
 
 
 def _collections_equal(answer: Answer, reference: Collection) -> Rule:
+    if isinstance(answer, Collection | Bracketed) and distinct_labels(reference.items):
+        return _labelled_items_equal(answer.items, reference.items)
     if not isinstance(answer, Collection):
         return None
+    if distinct_labels(answer.items):
+        return _labelled_items_equal(reference.items, answer.items)
     items = [_strip_assignment(i) for i in answer.items]
     wanted = [_strip_assignment(i) for i in reference.items]
     if len(items) != len(wanted):
@@ -138,6 +201,37 @@ def _collections_equal(answer: Answer, reference: Collection) -> Rule:
             return None
         unmatched.remove(found)
     return f"{reference.kind}_equal"
+
+
+def _labelled_items_equal(items: tuple[Answer, ...], wanted: tuple[Answer, ...]) -> Rule:
+    """``x = 1, y = 2``: matched by label when both are labelled (``y = 2, x = 1`` is equal,
+    ``x = 2, y = 1`` is not), in order against bare values (``1, 2``)."""
+    if len(items) != len(wanted):
+        return None
+    if distinct_labels(items):
+        for target in wanted:
+            assert isinstance(target, Equation)
+            match = next((i for i in items if same_label(i.lhs, target.lhs)), None)
+            if match is None or not equal(match.rhs, target.rhs):
+                return None
+        return "labelled_set_equal"
+    if any(isinstance(i, Equation) for i in items):
+        return None
+    pairs = zip(items, wanted, strict=True)
+    return "labelled_tuple_equal" if all(equal(i, w.rhs) for i, w in pairs) else None
+
+
+def _ratios_equal(answer: Answer, reference: Ratio) -> Rule:
+    if not isinstance(answer, Ratio) or len(answer.parts) != len(reference.parts):
+        return None
+    if any(p == 0 for p in (*answer.parts, *reference.parts)):
+        pairs = zip(answer.parts, reference.parts, strict=True)
+        return "ratio" if all(values_equal(a, r) for a, r in pairs) else None
+    first, wanted = answer.parts[0], reference.parts[0]
+    for a, r in zip(answer.parts[1:], reference.parts[1:], strict=True):
+        if not values_equal(a / first, r / wanted):
+            return None
+    return "ratio"
 
 
 def _strip_assignment(item: Answer) -> Answer:
@@ -230,8 +324,9 @@ def _inequalities_equal(a: Inequality, b: Inequality) -> bool:
     return _normal_relations(a) == _normal_relations(b) or _same_relations(a, b)
 
 
-def _normal_relations(inequality: Inequality) -> list[tuple[str, str]]:
-    return [(str(x), op) for x, op in zip(inequality.parts, inequality.ops, strict=False)]
+def _normal_relations(inequality: Inequality) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # every part and every operator: "x > 2" and "x > 100" share a direction, not a bound
+    return tuple(sp.srepr(x) for x in inequality.parts), inequality.ops
 
 
 def _same_relations(a: Inequality, b: Inequality) -> bool:
@@ -240,6 +335,8 @@ def _same_relations(a: Inequality, b: Inequality) -> bool:
         return False
     fa, opa = _as_less(a.parts[0], a.ops[0], a.parts[1])
     fb, opb = _as_less(b.parts[0], b.ops[0], b.parts[1])
+    if not (fa.free_symbols and fb.free_symbols):
+        return False  # "1 < 2" and "3 < 5" are both true, not the same answer
     return opa == opb and _positive_multiple(fa, fb)
 
 
@@ -252,10 +349,30 @@ def _as_less(lhs: sp.Expr, op: str, rhs: sp.Expr) -> tuple[sp.Expr, str]:
 def _equations_equal(answer: Answer, reference: Equation) -> Rule:
     if not isinstance(answer, Equation):
         return None
+    if labelled(answer) and labelled(reference):
+        if same_label(answer.lhs, reference.lhs):
+            rule = equal(answer.rhs, reference.rhs)
+            return rule and "labelled_equal"
+        value = renamed_value(answer, reference)
+        if value is not None:
+            rule = equal(value, reference.rhs)
+            return rule and "renamed_variable"
+    if not all(isinstance(x, sp.Expr) for x in (answer.lhs, answer.rhs, reference.lhs)):
+        return None
+    if not isinstance(reference.rhs, sp.Expr):
+        return None
     if values_equal(answer.lhs, reference.lhs) and values_equal(answer.rhs, reference.rhs):
         return "equation_sides"
+    if values_equal(answer.lhs, reference.rhs) and values_equal(answer.rhs, reference.lhs):
+        return "equation_sides"  # "5 = x" for "x = 5"
     a, b = answer.lhs - answer.rhs, reference.lhs - reference.rhs
+    if not (_free(a) and _free(b)):
+        return None  # "2 = 3" is not a scaled "4 = 6": without unknowns there is no line
     return "equation_scaled" if _nonzero_multiple(a, b) else None
+
+
+def _free(expr: sp.Expr) -> bool:
+    return bool(expr.free_symbols) or bool(expr.atoms(AppliedUndef))
 
 
 def _ratio(a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
@@ -290,3 +407,17 @@ def _matrices_equal(answer: Answer, reference: Matrix) -> Rule:
         strict=True,
     )
     return "matrix_equal" if all(values_equal(a, r) for a, r in pairs) else None
+
+
+def rule_family(reference: Answer) -> str:
+    """The comparison tried for a reference of this shape (reported on a wrong answer)."""
+    families = (
+        (Collection, "collection"),
+        (Bracketed, "tuple"),
+        (Interval, "interval"),
+        (IntervalUnion, "interval"),
+        (Inequality, "relation"),
+        (Equation, "equation"),
+        (Matrix, "matrix"),
+    )
+    return next((name for kind, name in families if isinstance(reference, kind)), "value")

@@ -33,12 +33,12 @@ def extract_answer(completion: str, fallback_last_number: bool = False) -> Extra
         boxed = last_boxed(inner)
         if boxed is not None:
             return Extraction(boxed or None, "answer_tag")
-        phrase = _last_phrase(inner)
+        phrase = last_phrase(inner)
         return Extraction((phrase or inner).strip() or None, "answer_tag")
     boxed = last_boxed(completion)
     if boxed is not None:
         return Extraction(boxed.strip() or None, "boxed")
-    phrase = _last_phrase(completion)
+    phrase = last_phrase(completion)
     if phrase:
         return Extraction(phrase, "phrase")
     if fallback_last_number:
@@ -76,7 +76,7 @@ def _braced(text: str, open_index: int) -> str | None:
     return None  # unbalanced: truncated generation
 
 
-def _last_phrase(text: str) -> str | None:
+def last_phrase(text: str) -> str | None:
     found = _PHRASE.findall(text)
     if not found:
         return None

@@ -11,81 +11,21 @@ from __future__ import annotations
 
 import sympy as sp
 from verireward.verifiers.math.size_guards import binomial, factorial, power, scientific
-from verireward.verifiers.math.tokens import ParseError, Token, tokenize
+from verireward.verifiers.math.tokens import ParseError, RefusedError, Token, tokenize
+from verireward.verifiers.math.vocabulary import CONSTANTS, FUNCTIONS, GREEK, RELATIONS
 
 MAX_DEPTH = 120
-__all__ = ["ParseError", "parse_expression", "tokenize"]
+__all__ = ["DEGREE", "PERCENT", "ParseError", "parse_expression", "tokenize"]
 
 
-_RELATIONS = {
-    "le": "<=",
-    "leq": "<=",
-    "leqslant": "<=",
-    "ge": ">=",
-    "geq": ">=",
-    "geqslant": ">=",
-    "lt": "<",
-    "gt": ">",
-    "ne": "!=",
-    "neq": "!=",
-}
-_FUNCTIONS = {
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "tan": sp.tan,
-    "cot": sp.cot,
-    "sec": sp.sec,
-    "csc": sp.csc,
-    "arcsin": sp.asin,
-    "arccos": sp.acos,
-    "arctan": sp.atan,
-    "sinh": sp.sinh,
-    "cosh": sp.cosh,
-    "tanh": sp.tanh,
-    "ln": sp.log,
-    "exp": sp.exp,
-    "log": sp.log,
-}
-_CONSTANTS = {"pi": sp.pi, "infty": sp.oo, "infinity": sp.oo, "inf": sp.oo}
-_GREEK = frozenset(
-    [
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "varepsilon",
-        "zeta",
-        "eta",
-        "theta",
-        "vartheta",
-        "iota",
-        "kappa",
-        "lambda",
-        "mu",
-        "nu",
-        "xi",
-        "rho",
-        "sigma",
-        "tau",
-        "upsilon",
-        "phi",
-        "varphi",
-        "chi",
-        "psi",
-        "omega",
-        "Gamma",
-        "Delta",
-        "Theta",
-        "Lambda",
-        "Xi",
-        "Sigma",
-        "Phi",
-        "Psi",
-        "Omega",
-    ]
-)
+_RELATIONS, _FUNCTIONS, _CONSTANTS, _GREEK = RELATIONS, FUNCTIONS, CONSTANTS, GREEK
 _TIMES = {"cdot", "times", "ast"}
+# A letter written before "(" is a function applied, never a product: "f(0)" is not 0.
+_FUNCTION_LETTERS = frozenset("fghFGH")
+_ACCENTS = frozenset(["bar", "hat", "vec", "tilde", "dot", "ddot", "overline", "widehat"])
+# Markers the equivalence rules read and remove: "30^\circ" is 30*DEGREE, "50\%" is 50*PERCENT.
+DEGREE = sp.Symbol("degree_marker")
+PERCENT = sp.Symbol("percent_marker")
 
 
 def parse_expression(text: str, imaginary_unit: bool = False) -> sp.Expr:
@@ -99,7 +39,7 @@ def parse_expression(text: str, imaginary_unit: bool = False) -> sp.Expr:
 
 def _checked(expr: sp.Expr) -> sp.Expr:
     if expr.has(sp.zoo, sp.nan) or expr is sp.S.NaN:
-        raise ParseError("undefined value (division by zero?)")
+        raise RefusedError("undefined value (division by zero?)")
     return expr
 
 
@@ -141,7 +81,7 @@ class _Parser:
     def expression(self) -> sp.Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ParseError("expression nested too deeply")
+            raise RefusedError("expression nested too deeply")
         value = self.term()
         while self.peek_text() in ("+", "-"):
             sign = self.take().text
@@ -193,9 +133,11 @@ class _Parser:
             if self.accept("!"):
                 value = factorial(value)
             elif self.accept("%") or self.accept("\\%"):
-                pass  # "50%" is read as 50; see the README's percentage rule
+                value = value * PERCENT  # see the README's percentage rule
+            elif self.accept("\\degree"):
+                value = value * DEGREE
             elif self.accept("'"):
-                raise ParseError("primes are not supported")
+                raise ParseError("primes are only read on functions (f'(x))")
             else:
                 return value
 
@@ -219,6 +161,7 @@ class _Parser:
                     "}",
                     "rfloor",
                     "rceil",
+                    "degree",
                 )
             )
         return token.text in ("(", "{", "[")
@@ -251,12 +194,23 @@ class _Parser:
 
     def number(self) -> sp.Expr:
         text = self.take().text
+        if self.peek_text() == "_" and text.isdigit():
+            return self.base_numeral(text)
         value = sp.Rational(text) if "e" not in text.lower() else scientific(text)
         # "2\frac{1}{2}" is a mixed number (5/2), not a product
         if text.isdigit() and self.peek_text() == "\\frac":
             fraction = self.command()
             return value + fraction if fraction.is_Rational else value * fraction
         return value
+
+    def base_numeral(self, digits: str) -> sp.Expr:
+        """``52_8``, ``4210_{5}``: digits in a base, kept as written (a name, not a value)."""
+        base = self.subscript()[1:].strip("{}")
+        if not base.isdigit() or not 2 <= int(base) <= 36:
+            raise ParseError(f"bad numeral base {base!r}")
+        if any(int(d) >= int(base) for d in digits):
+            raise ParseError(f"digit out of range for base {base}")
+        return sp.Symbol(f"{digits}_{base}")
 
     def word(self) -> sp.Expr:
         text = self.take().text
@@ -271,26 +225,67 @@ class _Parser:
             # "frac", "sqrtx", "answer": a word, not a product of four symbols
             raise ParseError(f"unknown word {text!r}")
         value: sp.Expr = sp.Integer(1)
-        for letter in text:  # in math mode "xy" is x*y
-            value *= self.letter(letter)
+        for position, letter in enumerate(text):  # in math mode "xy" is x*y
+            last = position == len(text) - 1
+            if last and letter in _FUNCTION_LETTERS and self.peek_text() in ("(", "'", "_"):
+                value *= self.application(letter)
+            elif last and len(text) > 1 and self.peek_text() == "^":
+                # "ab^2" is a*b^2: the exponent binds to the last letter only
+                base = self.postfix(self.letter(letter))
+                self.expect("^")
+                value *= power(base, self.exponent())
+            else:
+                value *= self.letter(letter)
         return value
 
     def letter(self, letter: str) -> sp.Expr:
-        if letter == "e":
+        if letter == "e" and self.peek_text() != "_":
             return sp.E
         if letter == "i" and self.imaginary_unit:
             return sp.I
-        name = letter
-        if self.accept("_"):
-            sub = self.take()
-            if sub.text == "{":
-                parts = []
-                while not self.accept("}"):
-                    parts.append(self.take().text)
-                name += "_" + "".join(parts)
-            else:
-                name += "_" + sub.text
-        return sp.Symbol(name)
+        return sp.Symbol(letter + self.subscript())
+
+    def subscript(self) -> str:
+        """``_n``, ``_{0}``, ``_{n+1}``: part of a symbol's name, never evaluated."""
+        if not self.accept("_"):
+            return ""
+        sub = self.take()
+        if sub.text != "{":
+            return "_" + sub.text
+        parts, depth = [], 1
+        while True:
+            token = self.take()
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
+            if depth == 0:
+                return "_" + "".join(parts)
+            parts.append(token.text)
+
+    def application(self, letter: str) -> sp.Expr:
+        """``f(x)``, ``f'(x)``, ``g_1(2)``: an unknown function applied to its arguments."""
+        name = letter + self.subscript()
+        while self.accept("'"):
+            name += "'"
+        if self.peek_text() != "(":
+            return sp.Symbol(name)
+        self.expect("(")
+        arguments = [self.expression()]
+        while self.accept(","):
+            arguments.append(self.expression())
+        self.expect(")")
+        return sp.Function(name)(*arguments)
+
+    def raw_argument(self) -> str:
+        """The text of a command argument, unparsed (``\\bar{AB}`` names a segment)."""
+        if self.peek_text() != "{":
+            return self.take().text
+        self.expect("{")
+        parts, depth = [], 1
+        while True:
+            token = self.take()
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
+            if depth == 0:
+                return "".join(parts)
+            parts.append(token.text)
 
     def command(self) -> sp.Expr:
         name = self.take().text[1:]
@@ -313,7 +308,9 @@ class _Parser:
         if name in _FUNCTIONS:
             return self.function(name)
         if name in _GREEK:
-            return sp.Symbol(name)
+            return sp.Symbol(name + self.subscript())
+        if name in _ACCENTS:  # \bar x, \overline{AB}: a name of its own
+            return sp.Symbol(f"{name}({self.raw_argument()})" + self.subscript())
         if name in ("lfloor", "lceil"):
             inner = self.expression()
             self.expect("\\rfloor" if name == "lfloor" else "\\rceil")

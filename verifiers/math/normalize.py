@@ -25,7 +25,13 @@ _UNICODE = {
     "\u221e": r"\infty ",
     "\u222a": r"\cup ",
     "\u2229": r"\cap ",
-    "\u00b0": "",
+    "\u00b0": "\\degree ",
+    "\u200b": "",  # zero-width and other invisible characters a tokenizer would choke on
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\u00ad": "",
     "\u00a0": " ",
     "\u2009": " ",
     "\u202f": " ",
@@ -37,9 +43,13 @@ _WRAPPERS = re.compile(
     r"|displaystyle|textstyle|mbox|hbox)\b\s*"
 )
 _WRAPPED_GROUP = re.compile(_WRAPPERS.pattern + r"\{([^{}]*)\}")
-_SPACING = re.compile(r"\\[,;: ]|\\q?quad\b|~")
+# "\\ " (a matrix row break, then a space) is not the spacing command "\ "
+_SPACING = re.compile(r"(?<!\\)\\[,;: ]|\\q?quad\b|~")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?\b\s*(\\?[()\[\]{}|.])?")
-_DEGREES = re.compile(r"\^\s*\{?\\circ\}?|\\circ|\\degree")
+_DEGREES = re.compile(
+    r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree\b|(?<=\d)\s*\\text\{\s*degrees?\s*\}"
+)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:\\text\{\s*)?([ap])\.?\s*m\.?\s*\}?$", re.IGNORECASE)
 _TEXT = re.compile(r"\\text\s*\{([^{}]*)\}(\^\{?[23]\}?)?")
 _UNIT_WORDS = (
     "cm|mm|km|m|kg|g|mg|s|sec|seconds?|minutes?|min|hours?|hrs?|days?|weeks?|years?|units?"
@@ -57,7 +67,8 @@ def normalize(text: str) -> str:
         text = text.replace(char, replacement)
     text = text.replace("**", "").strip()
     text = _strip_delimiters(text)
-    text = _DEGREES.sub("", text)
+    text = _clock(text)
+    text = _DEGREES.sub(r"\\degree ", text)
     text = _SIZING.sub(lambda m: m.group(1) or "", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
     text = text.replace("\\!", "")
@@ -75,13 +86,23 @@ def normalize(text: str) -> str:
 
 
 def _strip_delimiters(text: str) -> str:
-    for opener, closer in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
+    for opener, closer in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(opener) and text.endswith(closer) and len(text) >= 2 * len(opener):
             return text[len(opener) : len(text) - len(closer)].strip()
-    if text.count("$") == 2 and text.startswith("$") is False:
-        # "x = $5$" style: drop the inline delimiters
-        text = text.replace("$", "")
-    return text
+    # "$5$", "x = $5$", "8$,$4", "$48$, $384$": an unescaped "$" is only ever a delimiter
+    return re.sub(r"(?<!\\)\$", "", text).strip()
+
+
+def _clock(text: str) -> str:
+    """``4:30 p.m.`` -> ``16:30``: a time of day, written one way."""
+    match = _CLOCK.match(text)
+    if not match:
+        return text
+    hour, minute, half = int(match.group(1)), match.group(2), match.group(3).lower()
+    if not 1 <= hour <= 12:
+        return text
+    hour = hour % 12 + (12 if half == "p" else 0)
+    return f"{hour:02d}:{minute}"
 
 
 def _unwrap(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
-from verireward.verifiers.math.tokens import ParseError
+from verireward.verifiers.math.tokens import RefusedError
 
 MAX_RESULT_DIGITS = 10_000
 
@@ -15,7 +15,7 @@ MAX_RESULT_DIGITS = 10_000
 def scientific(text: str) -> sp.Expr:
     mantissa, _, exponent = text.lower().partition("e")
     if abs(int(exponent)) > MAX_RESULT_DIGITS:
-        raise ParseError("exponent too large")
+        raise RefusedError("exponent too large")
     return sp.Rational(mantissa) * sp.Integer(10) ** int(exponent)
 
 
@@ -24,17 +24,19 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         magnitude = abs(sp.N(base, 15)) if base.is_real else None
         digits_per_unit = math.log10(float(magnitude)) if magnitude and magnitude > 0 else 1.0
         if abs(float(exponent)) * abs(digits_per_unit) > MAX_RESULT_DIGITS:
-            raise ParseError("number too large to evaluate safely")
+            raise RefusedError("number too large to evaluate safely")
     return sp.Pow(base, exponent)
 
 
 def factorial(value: sp.Expr) -> sp.Expr:
+    if value.free_symbols:
+        return sp.factorial(value)  # "n!" in a formula
     if not (value.is_Integer and 0 <= value <= 3_000):
-        raise ParseError("factorial only of small non-negative integers")
+        raise RefusedError("factorial only of small non-negative integers")
     return sp.factorial(value)
 
 
 def binomial(top: sp.Expr, bottom: sp.Expr) -> sp.Expr:
     if top.is_Integer and abs(top) > 100_000:
-        raise ParseError("binomial too large")
+        raise RefusedError("binomial too large")
     return sp.binomial(top, bottom)

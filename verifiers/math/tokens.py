@@ -12,6 +12,11 @@ class ParseError(ValueError):
     """The text is not an expression we can read (or is too large to evaluate safely)."""
 
 
+class RefusedError(ParseError):
+    """The text reads as math but is refused: too large, too deep, or undefined (``1/0``).
+    A reference refused this way is malformed, never compared as text."""
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     kind: str  # num | cmd | word | rel | sym
@@ -41,5 +46,5 @@ def tokenize(text: str) -> list[Token]:
         if kind != "space":
             tokens.append(Token(kind, match.group()))
         if len(tokens) > MAX_TOKENS:
-            raise ParseError("expression too long")
+            raise RefusedError("expression too long")
     return tokens

@@ -10,13 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
+import sympy as sp
 from verireward.verifiers.errors import ErrorCode
 from verireward.verifiers.math.answers import choice_letter, is_text_answer, parse_answer
-from verireward.verifiers.math.equivalence import equal
+from verireward.verifiers.math.equivalence import equal, rule_family
 from verireward.verifiers.math.extract import extract_answer
 from verireward.verifiers.math.latex_parser import ParseError
 from verireward.verifiers.math.normalize import normalize
+from verireward.verifiers.math.reference import canonical_text, extract_reference, malformed
+from verireward.verifiers.math.tokens import RefusedError
+from verireward.verifiers.math.units import rounds_to
 from verireward.verifiers.protocol import Item, Verdict
 
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?")
@@ -45,6 +50,21 @@ class _Prepared:
     answer: str | None
     reference: str
     source: str
+    reference_source: str
+
+    def details(self) -> dict[str, str | None]:
+        return {
+            "extracted": self.answer,
+            "reference": self.reference,
+            "source": self.source,
+            "reference_source": self.reference_source,
+        }
+
+
+def _judged(passed: bool, rule: str, **details: object) -> Verdict:
+    """One vocabulary: a pass names the rule that decided, every wrong answer is ``not_equal``
+    and ``rule`` says which comparison was tried."""
+    return Verdict.of(passed, rule if passed else "not_equal", rule=rule, **details)
 
 
 class MathVerifier:
@@ -65,19 +85,21 @@ class MathVerifier:
             return Verdict.error(ErrorCode.MISSING_REFERENCE, "math needs the item's 'answer'")
         prepared = _prepare(item, params)
         answer, reference = prepared.answer, prepared.reference
-        details = {"extracted": answer, "reference": reference, "source": prepared.source}
+        details = prepared.details()
         if answer is None:
             return Verdict.failed("no_answer", **details)
         if answer == reference:
-            return Verdict.of(True, "string_match", **details)
+            return _judged(True, "string_match", **details)
         letter = choice_letter(reference)
         if letter is not None:
-            return Verdict.of(_choice_of(answer) == letter, "choice_letter", **details)
+            return _judged(_choice_of(answer) == letter, "choice_letter", **details)
         if is_text_answer(reference):
-            return Verdict.of(_words(answer) == _words(reference), "text_match", **details)
+            return _judged(_words(answer) == _words(reference), "text_match", **details)
         numbers = _plain_number(answer), _plain_number(reference)
-        if None not in numbers:
-            return Verdict.of(numbers[0] == numbers[1], "rational_fast_path", **details)
+        if numbers[0] is not None and numbers[1] is not None:
+            if numbers[0] != numbers[1] and rounds_to(numbers[0], answer, reference):
+                return _judged(True, "rounded_reference", **details)
+            return _judged(numbers[0] == numbers[1], "rational_fast_path", **details)
         return None
 
     def verify(self, item: Item, params: MathParams) -> Verdict:
@@ -86,24 +108,42 @@ class MathVerifier:
             return quick
         prepared = _prepare(item, params)
         answer, reference = prepared.answer or "", prepared.reference
-        details = {"extracted": answer, "reference": reference, "source": prepared.source}
+        details = prepared.details()
         imaginary = bool(_IMAGINARY.search(reference))
         try:
             parsed_reference = parse_answer(reference, imaginary)
         except ParseError as exc:
-            return Verdict.error(ErrorCode.REFERENCE_UNPARSEABLE, f"reference {reference!r}: {exc}")
+            why = malformed(reference)
+            if why is not None or isinstance(exc, RefusedError):
+                return Verdict.error(
+                    ErrorCode.REFERENCE_UNPARSEABLE, f"reference {reference!r}: {why or exc}"
+                )
+            # Prose or notation we do not read: exact text, never a guess at its value.
+            same = canonical_text(answer) == canonical_text(reference)
+            return _judged(same, "text_match", reference_kind="text", why=str(exc), **details)
         try:
             parsed_answer = parse_answer(answer, imaginary)
         except ParseError as exc:
             return Verdict.failed("unparseable", error=str(exc), **details)
         rule = equal(parsed_answer, parsed_reference)
-        return Verdict.of(rule is not None, rule or "not_equal", **details)
+        exact = isinstance(parsed_answer, sp.Expr)
+        if rule is None and exact and rounds_to(parsed_answer, answer, reference):
+            rule = "rounded_reference"  # the dataset rounded: "85.71" for 600/7
+        return _judged(rule is not None, rule or rule_family(parsed_reference), **details)
 
 
 def _prepare(item: Item, params: MathParams) -> _Prepared:
-    extraction = extract_answer(item.completion, params.fallback_last_number)
+    return _prepared(item.completion, str(item.answer), params.fallback_last_number)
+
+
+@lru_cache(maxsize=256)
+def _prepared(completion: str, raw_reference: str, fallback_last_number: bool) -> _Prepared:
+    """Extraction and normalization, once per distinct item (the cache key, the quick path and
+    the worker all ask for it)."""
+    extraction = extract_answer(completion, fallback_last_number)
     answer = normalize(extraction.text) if extraction.text is not None else None
-    return _Prepared(answer or None, normalize(str(item.answer)), extraction.source)
+    reference = extract_reference(raw_reference)
+    return _Prepared(answer or None, normalize(reference.text), extraction.source, reference.source)
 
 
 def _plain_number(text: str) -> Fraction | None:
