@@ -65,8 +65,10 @@ def answer_text(reference: str) -> str:
 def rewrites(answer: str) -> Iterator[tuple[str, str]]:
     if "\\frac" in answer:
         yield "dfrac", answer.replace("\\frac", "\\dfrac")
-    if " " in answer and not re.search(r"[a-zA-Z] +[a-zA-Z]|\\[a-zA-Z]+ +[a-zA-Z0-9]", answer):
-        yield "spacing", answer.replace(" ", "")
+    # spaces around operators only: "15 cm" and "48, 384" keep theirs
+    squeezed = re.sub(r"\s*([-+=*/^(){}\[\]<>])\s*", r"\1", answer)
+    if squeezed != answer:
+        yield "spacing", squeezed
     if re.fullmatch(r"\([^()]*\)", answer):
         yield "left_right", "\\left(" + answer[1:-1] + "\\right)"
     items = split_top(answer, (",",))
@@ -115,13 +117,15 @@ def wrong_variants(answer: str, other: str) -> Iterator[tuple[str, str]]:
 
 def _is_list(answer: str, items: list[str]) -> bool:
     """A list of values: not a tuple, not a thousands separator, not prose."""
+    groups = [re.sub(r"\\!|[{}\s$]", "", i) for i in items[1:]]
     return (
         len(items) > 1
         and not re.match(r"^[(\[]", answer)
+        and not answer.endswith(".")
         and "=" not in answer
         and ":" not in answer
-        and not all(re.fullmatch(r"\d{3}", i) for i in items[1:])
-        and not re.search(r"[a-zA-Z]{3,}", re.sub(r"\\[a-zA-Z]+", "", answer))
+        and not any(re.match(r"\d{3}(?!\d)", g) for g in groups)  # thousands: "10,\!080"
+        and not re.search(r"[a-zA-Z]{2,}", re.sub(r"\\[a-zA-Z]+", "", answer))
     )
 
 
@@ -142,7 +146,9 @@ def _bound_moved(answer: str) -> str | None:
 
 
 def _differs(answer: str, other: str) -> bool:
-    """Whether another problem's answer is certainly a different answer (text and value)."""
+    """Whether another problem's answer is certainly a different answer (text and value).
+    A chain "i^8 = (i^4)^2 = 1" is judged by the value it ends on."""
+    answer, other = (t.rsplit("=", 1)[-1] for t in (answer, other))
     squeeze = re.sub(r"\s|\\[,;!]|\\left|\\right|\\text\{[^}]*\}|\^\\circ|\^\{\\circ\}", "", answer)
     other_squeezed = re.sub(
         r"\s|\\[,;!]|\\left|\\right|\\text\{[^}]*\}|\^\\circ|\^\{\\circ\}", "", other

@@ -58,6 +58,9 @@ def equal(answer: Answer, reference: Answer) -> Rule:
     if _true_statement(answer) and isinstance(reference, sp.Expr):
         rule = equal(answer.rhs, reference)  # "i^{15} = i^3 = -i": the value it arrives at
         return rule and f"chain_{rule}"
+    if _true_statement(reference) and isinstance(answer, sp.Expr):
+        rule = equal(answer, reference.rhs)  # "i^8 = (i^4)^2 = 1" for "1"
+        return rule and f"chain_{rule}"
     if isinstance(reference, sp.Expr):
         return values_equal(answer, reference) if isinstance(answer, sp.Expr) else None
     if isinstance(reference, Text):
@@ -190,6 +193,9 @@ def _collections_equal(answer: Answer, reference: Collection) -> Rule:
         return None
     if distinct_labels(answer.items):
         return _labelled_items_equal(reference.items, answer.items)
+    if len(_labels(answer.items) | _labels(reference.items)) > 1:
+        # "u_1 = 1, u_2 = x - 1, ...": labels are part of the items, matched whole
+        return _bag_equal(list(answer.items), list(reference.items), reference.kind)
     items = [_strip_assignment(i) for i in answer.items]
     wanted = [_strip_assignment(i) for i in reference.items]
     if len(items) != len(wanted):
@@ -201,6 +207,22 @@ def _collections_equal(answer: Answer, reference: Collection) -> Rule:
             return None
         unmatched.remove(found)
     return f"{reference.kind}_equal"
+
+
+def _labels(items: tuple[Answer, ...]) -> set[str]:
+    return {sp.srepr(i.lhs) for i in items if labelled(i) and isinstance(i.lhs, sp.Basic)}
+
+
+def _bag_equal(items: list[Answer], wanted: list[Answer], kind: str) -> Rule:
+    if len(items) != len(wanted):
+        return None
+    unmatched = list(range(len(items)))
+    for target in wanted:
+        found = next((i for i in unmatched if equal(items[i], target)), None)
+        if found is None:
+            return None
+        unmatched.remove(found)
+    return f"{kind}_equal"
 
 
 def _labelled_items_equal(items: tuple[Answer, ...], wanted: tuple[Answer, ...]) -> Rule:
@@ -361,6 +383,11 @@ def _equations_equal(answer: Answer, reference: Equation) -> Rule:
         return None
     if not isinstance(reference.rhs, sp.Expr):
         return None
+    if not (_free(answer.lhs - answer.rhs) or _free(reference.lhs - reference.rhs)):
+        # statements about numbers: the same statement, not two that are both true
+        # ("\\log_{36} 36 = 1" is not "i^8 = 1")
+        same = sp.srepr(answer.lhs) == sp.srepr(reference.lhs)
+        return "equation_sides" if same and values_equal(answer.rhs, reference.rhs) else None
     if values_equal(answer.lhs, reference.lhs) and values_equal(answer.rhs, reference.rhs):
         return "equation_sides"
     if values_equal(answer.lhs, reference.rhs) and values_equal(answer.rhs, reference.lhs):

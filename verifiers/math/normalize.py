@@ -49,15 +49,20 @@ _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?\b\s*(\\?[()\[\]{}
 _DEGREES = re.compile(
     r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree\b|(?<=\d)\s*\\text\{\s*degrees?\s*\}"
 )
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:\\text\{\s*)?([ap])\.?\s*m\.?\s*\}?$", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"^(\d{1,2})\s*:\s*(\d{2})\s*(?:\\text\{\s*)?([ap])\.?\s*m\.?\s*\}?$", re.IGNORECASE
+)
 _TEXT = re.compile(r"\\text\s*\{([^{}]*)\}(\^\{?[23]\}?)?")
 _UNIT_WORDS = (
-    "cm|mm|km|m|kg|g|mg|s|sec|seconds?|minutes?|min|hours?|hrs?|days?|weeks?|years?|units?"
-    "|degrees?|dollars?|cents?|meters?|metres?|feet|foot|ft|inch(?:es)?|in|miles?|mph|liters?"
-    "|litres?|ml|l|pounds?|lbs?|ounces?|oz|square|sq|cubic|per|students|people|ways|times"
+    "sec|seconds?|minutes?|min|hours?|hrs?|days?|weeks?|years?|units?"
+    "|degrees?|dollars?|cents?|meters?|metres?|feet|foot|inch(?:es)?|miles?|mph|liters?"
+    "|litres?|pounds?|lbs?|ounces?|square|cubic|per|students|people|ways|times"
 )
+# Short units are also variables: "2s" is 2·s (a speed in terms of s); "2 s" is seconds.
+_SHORT_UNITS = "cm|mm|km|m|kg|g|mg|s|ft|in|ml|l|oz|sq"
 _TRAILING_UNIT = re.compile(
-    r"(?<=[\d}).])\s*(?:(?:" + _UNIT_WORDS + r")\b\.?\s*)+(?:\^?\{?[23]\}?)?$"
+    r"(?<=[\d}).])(?:(?:\s*(?:" + _UNIT_WORDS + r")|\s+(?:" + _SHORT_UNITS + r"))\b\.?)+"
+    r"\s*(?:\^?\{?[23]\}?)?$"
 )
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+(?:\.\d+)?$")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
-from verireward.verifiers.math.tokens import RefusedError
+from verireward.verifiers.math.tokens import ParseError, RefusedError
 
 MAX_RESULT_DIGITS = 10_000
 
@@ -31,8 +31,10 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
 def factorial(value: sp.Expr) -> sp.Expr:
     if value.free_symbols:
         return sp.factorial(value)  # "n!" in a formula
-    if not (value.is_Integer and 0 <= value <= 3_000):
-        raise RefusedError("factorial only of small non-negative integers")
+    if not (value.is_Integer and value >= 0):
+        raise ParseError("factorial only of non-negative integers")
+    if value > 3_000:
+        raise RefusedError("factorial too large to evaluate safely")
     return sp.factorial(value)
 
 
