@@ -46,15 +46,18 @@ def malformed(text: str) -> str | None:
     """Why a reference is not gradable at all (not even as text), or ``None``."""
     if not text.strip():
         return "the reference is empty"
-    depth = 0
+    braces = brackets = 0  # brackets together: "(1, 2]" is balanced, "5 (((" is not
     for index, char in enumerate(text):
-        if char in "{" and (index == 0 or text[index - 1] != "\\"):
-            depth += 1
-        elif char in "}" and (index == 0 or text[index - 1] != "\\"):
-            depth -= 1
-        if depth < 0:
-            return "unbalanced braces"
-    return "unbalanced braces" if depth else None
+        escaped = index > 0 and text[index - 1] == "\\"
+        if char in "{}" and not escaped:
+            braces += 1 if char == "{" else -1
+        elif char in "([":
+            brackets += 1
+        elif char in ")]":
+            brackets -= 1
+        if braces < 0 or brackets < 0:
+            return "unbalanced brackets"
+    return "unbalanced brackets" if braces or brackets else None
 
 
 def canonical_text(text: str) -> str:
