@@ -93,3 +93,9 @@ def cross_targets(lang: str, langs: list[str]) -> list[str]:
     siblings = [o for o in langs if o != lang and script_of_language(o) == mine]
     following = langs[(langs.index(lang) + 1) % len(langs)]
     return [*siblings, following] if following not in siblings else siblings
+
+
+@cache
+def code_reasoning() -> tuple[Text, ...]:
+    lines = (DATA / "code_reasoning.jsonl").read_text(encoding="utf-8").splitlines()
+    return tuple(Text(**json.loads(line)) for line in lines)

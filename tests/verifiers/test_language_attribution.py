@@ -100,7 +100,27 @@ def test_han_counts_as_japanese_next_to_kana_whatever_the_target() -> None:
     assert counts(mixed, "zh") == {"zh": 25, "ja": 10}  # 残りを市場で売ります: 10
 
 
+def test_chinese_sentence_inside_japanese_keeps_its_han_for_chinese() -> None:
+    japanese = "ウォルトは月曜日に4マイル歩いた。火曜日は6倍歩いた。水曜日は休んだ。"
+    text = japanese + "合計金額。艾伦的珠宝数量比雷蒙德少。"
+    result = counts(text, "ja")
+    # 合計金額 (no kana, no simplified form) goes with the Japanese; the sentence with 伦 not
+    assert result["zh"] == len("艾伦的珠宝数量比雷蒙德少")
+    assert result["ja"] == len(
+        "ウォルトは月曜日にマイル歩いた火曜日は倍歩いた水曜日は休んだ合計金額"
+    )
+
+
 def test_japanese_prompt_detected_as_japanese() -> None:
     item = Item("<think>卵を数えます。</think>", prompt="ジャネットのアヒルは卵を生みます。")
     verdict = VERIFIER.verify(item, LanguageParams(target="prompt"))
     assert verdict.details["target"] == "ja" and verdict.score == 1.0
+
+
+def test_serbian_in_latin_letters_counts_for_serbian() -> None:
+    # lingua's Serbian is Cyrillic; Latin Serbian reads as Croatian/Bosnian to it
+    text = (
+        "Pregovarački timovi Beograda i Prištine postigli su u Briselu dogovore o slobodi kretanja."
+    )
+    assert share(text, "sr") == 1.0
+    assert share(text, "en") == 0.0

@@ -8,12 +8,16 @@ import statistics
 
 import pytest
 
-from tests.verifiers.language_corpus import by_language, cross_targets, score, splices
+from tests.verifiers.language_corpus import (
+    by_language,
+    code_reasoning,
+    cross_targets,
+    score,
+    splices,
+    units,
+)
 
 EVERY = 3  # every 3rd text: 50 per language
-# Measured below the target on the full corpus (README): Marathi (short sentences of a
-# children's story) and Nepali (lists of names and titles) rely on function-word markers.
-SHORT_OF_TARGET = {"mr": 0.97, "ne": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +35,7 @@ def test_pure_text_scores_its_own_language(groups: dict[str, list[str]]) -> None
     for lang, texts in groups.items():
         scores = score(texts, [lang] * len(texts))
         mean, high = statistics.mean(scores), sum(s >= 0.9 for s in scores) / len(scores)
-        if lang in SHORT_OF_TARGET:
-            assert mean >= SHORT_OF_TARGET[lang], (lang, mean)
-        elif mean < 0.99 or high < 0.98:
+        if mean < 0.99 or high < 0.98:
             short[lang] = (round(mean, 4), high)
     assert not short
 
@@ -53,3 +55,17 @@ def test_spliced_texts_score_their_true_share() -> None:
     errors = [abs(g - true) for g, (_, _, true) in zip(got, spliced, strict=True)]
     assert statistics.mean(errors) <= 0.03
     assert sum(e <= 0.1 for e in errors) / len(errors) >= 0.95
+
+
+def test_reasoning_about_code_counts_only_its_prose() -> None:
+    texts = code_reasoning()
+    assert len(texts) >= 40
+    scores = score([t.text for t in texts], [t.lang for t in texts])
+    assert min(scores) == 1.0
+    # and the prose still counts: the same texts are ~0 for another language
+    other = {"en": "de", "zh": "ja", "ru": "uk", "es": "pt"}
+    assert max(score([t.text for t in texts], [other[t.lang] for t in texts])) <= 0.1
+
+
+def test_splice_truth_is_counted_independently() -> None:
+    assert units("Tom has 3 apples.") == 3 and units("我们有三个苹果。") == 7

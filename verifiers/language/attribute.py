@@ -8,7 +8,8 @@ runs of its script in the same sentence, else in the whole text, else the target
 target is written in that script (and the detector does not rule it out), else the
 detector's guess. Words of a single-language script count for that language; each Han
 character counts for ``ja`` in a sentence with kana, and in a kana-less sentence when most
-of the text's Han-bearing sentences have kana; otherwise for ``zh``.
+of the text's Han-bearing sentences have kana and it has no simplified-only form (们, 这,
+说...); otherwise for ``zh``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,21 @@ from collections import Counter
 from dataclasses import dataclass
 
 from verireward.verifiers.language import detect
-from verireward.verifiers.language.scripts import SHARED, SINGLE, script_of_language
+from verireward.verifiers.language.scripts import (
+    SHARED,
+    SIMPLIFIED_ONLY,
+    SINGLE,
+    script_of_language,
+)
 from verireward.verifiers.language.tokens import Word, sentences
 
 MIN_WORDS = 3
 MIN_LETTERS = 15
 MIN_CONFIDENCE = 0.5
 SHORT_TARGET_CONFIDENCE = 0.2
+# Serbian is also written in Latin letters, where lingua (whose Serbian model is Cyrillic)
+# reads it as Croatian or Bosnian: for a Serbian target those count as Serbian.
+LATIN_SERBIAN = {"sr": ("hr", "bs")}
 CONTEXT_FLOOR = 0.03  # a short run leaves its context's language only on ~34x the evidence
 
 
@@ -84,6 +93,8 @@ def _codes(script: str, target: str, candidates: tuple[str, ...]) -> tuple[str, 
     codes = SHARED[script] or candidates
     if script_of_language(target) == script and target not in codes:
         codes = (*codes, target)
+    if script == "LATIN" and target in LATIN_SERBIAN:
+        codes = (*codes, *LATIN_SERBIAN[target])
     return tuple(sorted(set(codes)))
 
 
@@ -146,15 +157,21 @@ def _weigh(run: Run, context: Counter[str], codes: tuple[str, ...]) -> str:
     return max(scores, key=scores.__getitem__)
 
 
+def _simplified(words: list[Word]) -> bool:
+    return any(word.text in SIMPLIFIED_ONLY for word in words if word.script == "HAN")
+
+
 def _could_be(text: str, target: str, codes: tuple[str, ...]) -> bool:
-    if target == "ne":  # no lingua model: the markers found none of the others either
-        return True
+    if "ne" in codes:  # Devanagari without any marker: lingua's hi/mr pick is too weak to
+        return False  # say "could be the target"; its pick stands
     return detect.target_confidence(text, target, codes) >= SHORT_TARGET_CONFIDENCE
 
 
 def _count(doc: list[list[Word]], doc_runs: list[Run], target: str) -> Counter[str]:
     per_sentence = [Counter[str]() for _ in doc]
     for run in doc_runs:
+        if run.script == "LATIN" and run.language in LATIN_SERBIAN.get(target, ()):
+            run.language = target
         if run.language is not None:
             per_sentence[run.sentence][run.language] += len(run.words)
     kana_sentences = [any(w.script == "KANA" for w in words) for words in doc]
@@ -165,9 +182,10 @@ def _count(doc: list[list[Word]], doc_runs: list[Run], target: str) -> Counter[s
     ]
     mostly_japanese = sum(han_sentences) * 2 > len(han_sentences)
     for index, (words, kana) in enumerate(zip(doc, kana_sentences, strict=True)):
+        han = "ja" if kana or (mostly_japanese and not _simplified(words)) else "zh"
         for word in words:
             if word.script == "HAN":
-                per_sentence[index]["ja" if kana or mostly_japanese else "zh"] += 1
+                per_sentence[index][han] += 1
             elif word.script in SINGLE:
                 per_sentence[index][SINGLE[word.script]] += 1
     for run in doc_runs:

@@ -2,8 +2,8 @@
 
 Lingua's models load lazily into one process-wide store shared by all detectors, so a detector
 per group (Latin candidates, Cyrillic, Arabic, Devanagari) costs only the models it uses.
-Nepali has no lingua model: among Devanagari runs it is told from Hindi and Marathi by its
-frequent function words (copulas and postpositions that the other two do not use).
+Devanagari (Hindi, Marathi, Nepali) is decided by function words (``devanagari``): lingua has
+no Nepali model and reads much plain Hindi as Marathi.
 """
 
 from __future__ import annotations
@@ -11,28 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from verireward.verifiers.language import devanagari
+
 # (language, confidence); confidence is lingua's relative confidence among the group
 Guess = tuple[str, float]
-
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_NEPALI = _set(
-    "र छ छन् छैन छैनन् हो होइन थियो थिए भएको गरेको गर्न लागि पनि यो त्यो भने गर्छ गरी हुन्छ हुने "
-    "भन्ने रहेको गरिएको भयो सक्छ तर उनी उनको हामी तपाईं मात्र अनि गर्दै गरेर छु हुँदा भएका "
-    "गरेका गर्ने थियो। रहेका छौं छौ गरिन्छ"
-)
-_HINDI = _set(
-    "है हैं था थे थी में की का के और से नहीं भी लिए यह वह कि पर गया किया जाता रहा सकता करने "
-    "वाले हुआ हुए इस उस जो कर"
-)
-_MARATHI = _set(
-    "आहे आहेत आणि व हे ही त्या म्हणून केले नाही मी आम्ही तुम्ही पण असे आता झाले करून केली "
-    "त्याला त्याचा त्याची त्यांनी होते होता होती त्याने तुझी माझी माझा कोण कुठे आला आली गेला "
-    "गेली म्हणाला म्हणाली नका नको"
-)
 
 
 @lru_cache(maxsize=32)
@@ -66,7 +48,8 @@ def guess(texts: list[str], codes: tuple[str, ...]) -> list[Guess]:
         results.append((plausible or ranked)[0])
     if "hi" in codes or "mr" in codes or "ne" in codes:
         results = [
-            _devanagari(text, result, codes) for text, result in zip(texts, results, strict=True)
+            devanagari.decide(text, result, codes)
+            for text, result in zip(texts, results, strict=True)
         ]
     return results
 
@@ -99,10 +82,6 @@ def target_confidence(text: str, target: str, codes: tuple[str, ...]) -> float:
     return 0.0
 
 
-_NEPALI_ENDINGS = ("हरू", "हरु", "लाई", "लाइ", "ेको", "ेका", "ेकी", "्छ", "्छन्", "्यो", "ँदै")
-_NEPALI_ENDINGS += ("्नुहोस्", "ामा", "लमा", "नमा", "बाट", "छौं", "थ्यो", "थिन्")
-_MARATHI_ENDINGS = ("च्या", "ांना", "ाचा", "ाची", "ाचे", "ेचे", "ल्या", "ायचे", "तोस", "ऊन")
-_MARATHI_ENDINGS += ("ण्यात", "ण्यास", "ाला", "्याने")
 # Cyrillic letters that only some of the group's languages use: a run that has one rules the
 # others out (lingua alone reads some Ukrainian with "і" as Kazakh).
 _ONLY = {
@@ -127,19 +106,3 @@ def _plausible(code: str, text: str, strict: bool = True) -> bool:
     if strict and code == "kk" and not letters & _KAZAKH and len(text) >= 40:
         return False  # a long Kazakh run without any of its own letters is not Kazakh
     return all(code in users for letter, users in _ALSO.items() if letter in letters)
-
-
-def _devanagari(text: str, result: Guess, codes: tuple[str, ...]) -> Guess:
-    """Function words and endings decide Hindi / Marathi / Nepali; lingua only breaks ties."""
-    words = text.split()
-    votes = {
-        "ne": sum(w in _NEPALI or w.endswith(_NEPALI_ENDINGS) for w in words),
-        "hi": sum(w in _HINDI for w in words),
-        "mr": sum(w in _MARATHI or w.endswith(_MARATHI_ENDINGS) for w in words),
-    }
-    votes = {code: n for code, n in votes.items() if code in codes}
-    best = max(votes.values(), default=0)
-    winners = [code for code, n in votes.items() if n == best]
-    if best == 0 or len(winners) > 1:
-        return result if result[0] in winners or best == 0 else (winners[0], 0.5)
-    return winners[0], best / sum(votes.values())

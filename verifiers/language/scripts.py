@@ -44,3 +44,12 @@ def script(char: str) -> str:
 def script_of_language(code: str) -> str:
     """The script a language is written in here; Latin for the rest."""
     return SCRIPT_OF.get(code, "LATIN")
+
+
+# Simplified Chinese forms that Japanese does not write (们, 这, 说... are 們, 這, 說 there):
+# a kana-less Han sentence with one of them is Chinese even inside a Japanese text.
+SIMPLIFIED_ONLY = frozenset(
+    "们这说还给让对从为样过时发长门问间题见车东书买卖钱块张岁吗呢么计总价鸡伦则几两边处应实"
+    "现关无开经进动种请谁读钟师级许认识该记费资质银铁页维约红绿练组结绝统线终习乡农产业专"
+    "严义乐亲众优传伤儿军决况减击刚创别吗吧啊哪"
+)
