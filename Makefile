@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint bench system-deps venv-package sandbox-python
+.PHONY: serve test lint bench system-deps venv-package sandbox-python demo
 
 # A .venv whose pip does not run is half-made (`python3 -m venv` failed after creating
 # bin/python, e.g. before python3-venv was installed) or its interpreter is gone: remove it
@@ -90,3 +90,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/math_bench.py
 	$(BIN)/python bench/code_bench.py
 	$(BIN)/python bench/judge_bench.py
+
+# The R1 recipe in miniature on CPU: a tiny model from scratch, cold start, GRPO, rejection
+# sampling, distillation; held-out accuracy per stage in pipeline-out/ (stages.jsonl, pipeline.png).
+demo: $(VENV)/.installed-dev
+	$(BIN)/verireward-train pipeline --preset tiny-arith --out pipeline-out

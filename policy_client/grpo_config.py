@@ -15,6 +15,10 @@ class GRPOConfig:
     max_new_tokens: int = 256
     temperature: float = 1.0
     top_p: float = 1.0
+    # overlap: score each chunk of prompts' groups while the next chunk is sampled; off: one
+    # generate call for the whole batch, then one scoring request
+    overlap_scoring: bool = True
+    prompts_per_generate: int = 1  # prompts per generate call when overlapping
     # reward and advantages
     scale_rewards: ScaleRewards = "group"  # group | batch | none (Dr. GRPO)
     reward_spec: dict | None = None  # {"weights": ..., "params": ...} sent to /score
@@ -45,5 +49,7 @@ class GRPOConfig:
     def __post_init__(self) -> None:
         if self.group_size < 2:
             raise ValueError("group_size must be >= 2: advantages are relative to the group")
+        if self.prompts_per_generate < 1:
+            raise ValueError("prompts_per_generate must be >= 1")
         if self.beta < 0 or self.epsilon <= 0 or self.num_iterations < 1:
             raise ValueError("beta >= 0, epsilon > 0, num_iterations >= 1")

@@ -1,8 +1,9 @@
 """GRPO (DeepSeekMath / R1) against a verireward service, reading like the algorithm box:
 
 for each step:
-    1. sample G completions for each of B prompts          (sample)
-    2. score them over HTTP                                (score)
+    1. sample G completions for each of B prompts          (sample_and_score)
+    2. score them over HTTP, each group while the next      (OverlappedScorer)
+       prompts are still being sampled
     3. group-normalised advantages                          (group_advantages)
     4. old and reference log-probs, without gradients       (token_logps)
     5. num_iterations clipped-surrogate updates + β·KL      (update)
@@ -21,6 +22,7 @@ from typing import Any
 
 import torch
 from tqdm import tqdm
+from verireward.policy_client.generation import Generator, HFGenerator, SamplingParams, pad_right
 from verireward.policy_client.grpo_config import GRPOConfig
 from verireward.policy_client.grpo_math import (
     aggregate_loss,
@@ -29,6 +31,7 @@ from verireward.policy_client.grpo_math import (
     group_advantages,
     kl_k3,
 )
+from verireward.policy_client.overlap import OverlappedScorer
 from verireward.policy_client.prompts import PromptRecord, batches, render
 from verireward.policy_client.reward_client import RewardClient
 from verireward.policy_client.training_log import MetricsLog, plot_curves
@@ -43,6 +46,7 @@ class GRPOTrainer:
         scorer: RewardClient,
         prompts: list[PromptRecord],
         ref_model: Any = None,
+        generator: Generator | None = None,
     ) -> None:
         self.model, self.tokenizer, self.config, self.scorer = model, tokenizer, config, scorer
         self.device = next(model.parameters()).device
@@ -66,6 +70,7 @@ class GRPOTrainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda s: min(1.0, (s + 1) / warmup)
         )
+        self.generator = generator or HFGenerator(model, tokenizer, self._autocast)
         self.prompts = prompts
         self.step = 0
         self.batches: Iterator[list[PromptRecord]] = batches(
@@ -88,21 +93,10 @@ class GRPOTrainer:
 
     def train_step(self, records: list[PromptRecord]) -> dict[str, Any]:
         config, start = self.config, time.perf_counter()
-        # 1. sample G completions per prompt
-        prompt_texts = [render(r, self.tokenizer, config.use_chat_template) for r in records]
-        prompt_ids, prompt_mask, completion_ids = self.sample(prompt_texts)
+        # 1-2. sample G completions per prompt; each group is scored over HTTP while the next
+        # prompts are sampled
+        prompt_ids, prompt_mask, completion_ids, scored, waited = self.sample_and_score(records)
         mask = completion_mask(completion_ids, self.tokenizer.eos_token_id)
-        # 2. score them over HTTP
-        texts = self.tokenizer.batch_decode(
-            completion_ids.masked_fill(mask == 0, self.tokenizer.pad_token_id),
-            skip_special_tokens=True,
-        )
-        owners = [r for r in records for _ in range(config.group_size)]
-        items = [
-            {"prompt": p.prompt, "completion": t, **p.fields}
-            for p, t in zip(owners, texts, strict=True)
-        ]
-        scored = self.scorer.score(items, config.reward_spec)
         rewards = torch.tensor([s.reward for s in scored], dtype=torch.float32)
         # 3. group-normalised advantages (NaN rewards masked out)
         advantages, valid = group_advantages(rewards, config.group_size, config.scale_rewards)
@@ -121,30 +115,47 @@ class GRPOTrainer:
             stats = self.update(input_ids, attention, mask, advantages, old_logps, ref_logps)
         self.step += 1
         # 6. metrics
+        stats = {**stats, "score_wait_seconds": round(waited, 4)}
         return self._metrics(rewards, scored, mask, stats, time.perf_counter() - start)
 
     # -- the pieces --------------------------------------------------------------------------
-    @torch.no_grad()
-    def sample(self, prompt_texts: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        config = self.config
-        encoded = self.tokenizer(prompt_texts, return_tensors="pt", padding=True)
-        prompt_ids = encoded["input_ids"].repeat_interleave(config.group_size, 0).to(self.device)
-        prompt_mask = encoded["attention_mask"].repeat_interleave(config.group_size, 0)
-        prompt_mask = prompt_mask.to(self.device)
-        self.model.eval()
-        with self._autocast():
-            output = self.model.generate(
-                input_ids=prompt_ids,
-                attention_mask=prompt_mask,
-                do_sample=True,
-                temperature=config.temperature,
-                top_p=config.top_p,
-                max_new_tokens=config.max_new_tokens,
-                pad_token_id=self.tokenizer.pad_token_id,
-                eos_token_id=self.tokenizer.eos_token_id,
-            )
-        self.model.train()
-        return prompt_ids, prompt_mask, output[:, prompt_ids.shape[1] :]
+    def sample_and_score(
+        self, records: list[PromptRecord]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[Any], float]:
+        """Prompt ids and mask (B*G, P), completions (B*G, T), their scores in order, and the
+        seconds spent waiting for scores after the last group was sampled."""
+        config, group = self.config, self.config.group_size
+        texts = [render(r, self.tokenizer, config.use_chat_template) for r in records]
+        encoded = self.tokenizer(texts, return_tensors="pt", padding=True)
+        prompt_ids = encoded["input_ids"].repeat_interleave(group, 0).to(self.device)
+        prompt_mask = encoded["attention_mask"].repeat_interleave(group, 0).to(self.device)
+        owners = [r for r in records for _ in range(group)]
+        chunk = config.prompts_per_generate * group if config.overlap_scoring else len(owners)
+        params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p)
+        chunks = []
+        with OverlappedScorer(self.scorer.score, config.reward_spec) as scorer:
+            for first in range(0, len(owners), chunk):
+                part = slice(first, first + chunk)
+                ids = self.generator.generate(prompt_ids[part], prompt_mask[part], params)
+                chunks.append(ids)
+                scorer.submit(self._items(owners[part], ids))
+            waiting = time.perf_counter()
+            scored = scorer.collect()
+            waited = time.perf_counter() - waiting
+        completion_ids = pad_right(chunks, self.tokenizer.pad_token_id)
+        return prompt_ids, prompt_mask, completion_ids, scored, waited
+
+    def _items(self, owners: list[PromptRecord], completion_ids: torch.Tensor) -> list[dict]:
+        """The /score items of sampled completions (text up to the first EOS)."""
+        mask = completion_mask(completion_ids, self.tokenizer.eos_token_id)
+        texts = self.tokenizer.batch_decode(
+            completion_ids.masked_fill(mask == 0, self.tokenizer.pad_token_id),
+            skip_special_tokens=True,
+        )
+        return [
+            {"prompt": p.prompt, "completion": t, **p.fields}
+            for p, t in zip(owners, texts, strict=True)
+        ]
 
     def token_logps(
         self, model: Any, input_ids: torch.Tensor, attention: torch.Tensor, completion_len: int
@@ -207,7 +218,7 @@ class GRPOTrainer:
             share = float(part_mask.sum() / total_tokens)
             sums["loss"] += float(loss.detach())
             for name, value in (("kl", kl), ("clip_fraction", clipped), ("entropy", entropy)):
-                sums[name] += float((value * part_mask).sum() / tokens) * share
+                sums[name] += float((value.detach() * part_mask).sum() / tokens) * share
         grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.max_grad_norm)
         self.optimizer.step()
         self.scheduler.step()
@@ -276,3 +287,4 @@ class GRPOTrainer:
         self.batches = batches(self.prompts, self.config.prompts_per_step, self.config.seed)
         for _ in range(self.step):  # the data order continues where it stopped
             next(self.batches)
+        self.log.drop_after(self.step)  # steps past the checkpoint are re-run, not repeated

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 from tqdm import tqdm
+from verireward.policy_client.generation import autocast_for
 from verireward.policy_client.prompts import PromptRecord, render
 
 IGNORE = -100
@@ -30,6 +31,7 @@ class SFTConfig:
     use_chat_template: bool = False  # False: the R1-Zero template around the prompt
     output_dir: str = "sft-out"
     seed: int = 0
+    bf16: bool = False  # autocast to bf16 (GPU only)
 
 
 def load_pairs(path: str | Path) -> list[tuple[str, str]]:
@@ -77,7 +79,8 @@ def train_sft(model: Any, tokenizer: Any, pairs: list[tuple[str, str]], config: 
             attention = torch.tensor(
                 [[1] * len(i) + [0] * (width - len(i)) for i, _ in batch], device=device
             )
-            loss = model(input_ids=ids, attention_mask=attention, labels=labels).loss
+            with autocast_for(device, config.bf16)():
+                loss = model(input_ids=ids, attention_mask=attention, labels=labels).loss
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)

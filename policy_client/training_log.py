@@ -19,6 +19,11 @@ class MetricsLog:
         with self.path.open("a") as handle:
             handle.write(json.dumps(metrics) + "\n")
 
+    def drop_after(self, step: int) -> None:
+        """Forget rows past ``step`` (a resumed run re-runs them; the log keeps one per step)."""
+        kept = [row for row in self.read() if row.get("step", 0) <= step]
+        self.path.write_text("".join(json.dumps(row) + "\n" for row in kept))
+
     def read(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
