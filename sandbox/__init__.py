@@ -10,7 +10,7 @@ A backend (``Sandbox``) has ``name``, ``unavailable_reason()`` and ``run(job, la
 from typing import Protocol
 
 from verireward.sandbox.bwrap import BwrapSandbox
-from verireward.sandbox.errors import SandboxError, SandboxUnavailable
+from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import CPP, PYTHON, Language, language_for_fence, load_languages
 from verireward.sandbox.runner_process import CaseCallback
@@ -52,6 +52,7 @@ __all__ = [
     "RunResult",
     "Sandbox",
     "SandboxError",
+    "SandboxKilled",
     "SandboxUnavailable",
     "UnsandboxedRunner",
     "language_for_fence",

@@ -42,6 +42,7 @@ from verireward.sandbox.runner_process import (
 SYSTEM_PYTHON = "/usr/bin/python3"
 FIRST_SLOT_UID = 61_000
 _PR_SET_CHILD_SUBREAPER = 36
+_PROBE_KILLED = "the bubblewrap probe was killed from outside; probing again on next use"
 SLOTS = 64
 
 
@@ -67,8 +68,11 @@ class BwrapSandbox:
 
     def unavailable_reason(self) -> str | None:
         if not self._probed:
-            self._reason = self._probe()
-            self._probed = True
+            for _ in range(3):  # a probe SIGKILLed from outside says nothing about this host
+                reason = self._probe()
+                if reason != _PROBE_KILLED:
+                    break
+            self._reason, self._probed = reason, reason != _PROBE_KILLED
         return self._reason
 
     def run(
@@ -208,6 +212,8 @@ class BwrapSandbox:
                 )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bubblewrap failed to start: {exc}"
+        if probe.returncode < 0 or probe.returncode == 128 + signal.SIGKILL:  # bwrap, or `true`
+            return _PROBE_KILLED
         if probe.returncode != 0:
             detail = probe.stderr.decode("utf-8", "replace").strip()
             return f"bubblewrap cannot create a sandbox here (user namespaces off?): {detail}"

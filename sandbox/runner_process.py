@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from verireward.sandbox.errors import SandboxError, SandboxUnavailable
+from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import Language
 
@@ -116,15 +116,21 @@ def run_runner(
         )
     except OSError as exc:
         raise SandboxUnavailable(f"cannot start {argv[0]}: {exc}") from exc
+    ended_alone: int | None = None  # how the sandbox ended before we killed anything
     try:
         _send(process, job_bytes)
         lines, stderr = _collect(process, deadline, case_count, on_case)
         # Let bwrap reap its namespace on a normal exit: killing it first orphans its init.
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=_EXIT_GRACE_S)
+        ended_alone = process.returncode
     finally:
         _kill_session(process)
         process.wait()
+    # SIGKILL of the sandbox process itself (no candidate can reach it), or of the runner
+    # before it said ready (no candidate code has run yet): killed from outside.
+    if ended_alone == -signal.SIGKILL or (not lines and ended_alone == 128 + signal.SIGKILL):
+        raise SandboxKilled(f"the sandbox was killed from outside (exit {ended_alone})")
     return _parse(lines, stderr, case_count, process.returncode)
 
 

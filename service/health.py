@@ -24,21 +24,29 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """Ready once verifiers are loaded and worker pools are up; lists unavailable verifiers."""
+    """Ready while the service can score: verifiers loaded, a worker alive (when there are process
+    verifiers), not draining for shutdown. 503 otherwise, with the reason; lists unavailable
+    verifiers."""
     engine = getattr(request.app.state, "engine", None)
     if engine is None:
         return JSONResponse({"status": "starting"}, status_code=503)
+    pool = engine.pool
     body: dict[str, Any] = {
         "status": "ready",
         "verifiers": sorted(engine.registry),
         "unavailable": engine.registry.unavailable(),
-        "worker_processes": engine.pool.workers if engine.pool else 0,
+        "worker_processes": pool.workers if pool else 0,
+        "workers": pool.state() if pool else None,
         "sandbox_backend": _sandbox_backend(engine),
         "sandbox_python": _sandbox_python(engine),
         "replica": f"{socket.gethostname()}:{os.getpid()}",
     }
     if body["sandbox_backend"] == "none":
         body["warnings"] = [UNSANDBOXED_WARNING]
+    if getattr(request.app.state, "draining", False):
+        return JSONResponse({**body, "status": "draining"}, status_code=503)
+    if pool is not None and not pool.ready():
+        return JSONResponse({**body, "status": "no_live_workers"}, status_code=503)
     return JSONResponse(body)
 
 

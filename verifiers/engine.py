@@ -84,9 +84,11 @@ class ScoringEngine:
         self._cache: OrderedDict[Hashable, Verdict] = OrderedDict()
         self._cache_lock = threading.Lock()  # batches plan concurrently in threads
         if pool is not None:
-            for name in registry:
-                if registry.contract(name).execution == "process":
-                    registry.contract(name).check_picklable()
+            process = [c for c in map(registry.contract, registry) if c.execution == "process"]
+            for contract in process:
+                contract.check_picklable()
+            # Workers import the process verifiers' modules (sympy) before their first task.
+            pool.start(preload={type(c.verifier).__module__ for c in process})
 
     async def score(self, items: Sequence[Item], spec: RewardSpec) -> list[ItemResult]:
         verdicts: list[dict[str, Verdict]] = [{} for _ in items]
@@ -251,7 +253,14 @@ class ScoringEngine:
                     return Verdict.error(ErrorCode.WORKER_CRASHED, str(exc))
                 log.warning("worker died under %s (%s); retrying once", contract.name, exc)
                 continue
-            return value if isinstance(value, list) else outcomes.checked(contract, params, value)
+            if isinstance(value, list):
+                return value
+            verdict = outcomes.checked(contract, params, value)
+            # A verifier's own child killed from outside (a sandbox) is retried like a worker.
+            if verdict.code == ErrorCode.WORKER_CRASHED and attempt == 1:
+                log.warning("%s lost a child process (%s); retrying once", contract.name, verdict)
+                continue
+            return verdict
         raise AssertionError("unreachable")
 
     def _timeout(self, contract: Contract, item: Item, params: Any) -> float:

@@ -23,6 +23,7 @@ from verireward.sandbox import (
     RunResult,
     Sandbox,
     SandboxError,
+    SandboxKilled,
     SandboxUnavailable,
     language_for_fence,
     load_languages,
@@ -143,6 +144,8 @@ def _judge(
         verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
         credits = [1.0 if v == "passed" else 0.0 for v in verdicts]
         notes = _check_outputs(sandbox, checker, spec, result, verdicts, credits)
+    except SandboxKilled as exc:  # like a worker's death: the engine retries it once
+        return Verdict.error(ErrorCode.WORKER_CRASHED, str(exc))
     except SandboxUnavailable as exc:
         return Verdict.error(ErrorCode.SANDBOX_UNAVAILABLE, str(exc))
     except SandboxError as exc:
