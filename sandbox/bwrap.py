@@ -38,9 +38,13 @@ from verireward.sandbox.runner_process import (
     rlimits,
     run_runner,
 )
+from verireward.sandbox.uids import can_switch_uid
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-FIRST_SLOT_UID = 61_000
+# Slot uids are kernel uids, shared by every container and the host (no user-namespace
+# remapping): two services on one machine need ranges of their own, or one's cleanup kills the
+# other's sandboxes and their fork bombs share a process limit.
+FIRST_SLOT_UID = int(os.environ.get("VERIREWARD_SANDBOX_FIRST_UID", "61000"))
 _PR_SET_CHILD_SUBREAPER = 36
 _PROBE_KILLED = "the bubblewrap probe was killed from outside; probing again on next use"
 SLOTS = 64
@@ -81,7 +85,7 @@ class BwrapSandbox:
         reason = self.unavailable_reason()
         if reason:
             raise SandboxUnavailable(reason)
-        if not self._reaping and os.geteuid() == 0:
+        if not self._reaping and can_switch_uid():
             # only processes that run sandboxes (workers) take orphans on, and reap them
             _become_subreaper()
             self._reaping = True
@@ -173,8 +177,8 @@ class BwrapSandbox:
 
     @contextmanager
     def _slot(self) -> Iterator[int | None]:
-        """A uid of our own for this run (only when we are root and can switch)."""
-        if os.geteuid() != 0:
+        """A uid of our own for this run (when we can switch: root, or the capabilities)."""
+        if not can_switch_uid():
             yield None
             return
         lock_dir = Path(tempfile.gettempdir()) / "verireward-sandbox-slots"
@@ -216,8 +220,14 @@ class BwrapSandbox:
             return _PROBE_KILLED
         if probe.returncode != 0:
             detail = probe.stderr.decode("utf-8", "replace").strip()
-            return f"bubblewrap cannot create a sandbox here (user namespaces off?): {detail}"
+            return f"bubblewrap cannot create a sandbox here: {detail} ({_hint(detail)})"
         return None
+
+
+def _hint(detail: str) -> str:
+    if "mount proc" in detail:  # Docker masks parts of /proc; a fresh /proc is then refused
+        return "in a container: needs security_opt systempaths=unconfined, see compose.yaml"
+    return "unprivileged user namespaces off, or a container's seccomp/AppArmor profile?"
 
 
 def _become_subreaper() -> None:

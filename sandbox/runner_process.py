@@ -19,6 +19,7 @@ from pathlib import Path
 from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import Language
+from verireward.sandbox.uids import can_switch_uid
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
 RUNNER_FILES = (RUNNER_SOURCE, Path(__file__).with_name("runner_assert.py"))  # run inside
@@ -73,7 +74,7 @@ def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
 
     # RLIMIT_NPROC counts every task of the uid. As root each run gets a uid of its own; as an
     # ordinary user (the container) the service's own threads share the count, so leave room.
-    processes = limits.max_processes + (0 if os.geteuid() == 0 else _NONROOT_HEADROOM)
+    processes = limits.max_processes + (0 if can_switch_uid() else _NONROOT_HEADROOM)
 
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))

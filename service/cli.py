@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, help="uvicorn worker processes")
     serve.add_argument("--ray", action="store_true", help="run as a Ray Serve application")
 
+    ready = commands.add_parser(
+        "check-ready", help="exit 0 only if the service is ready with every default verifier"
+    )
+    ready.add_argument("--url", help="default: http://127.0.0.1:VERIREWARD_PORT")
+
     score = commands.add_parser("score", help="score a JSONL file offline")
     score.add_argument("input", help="JSONL of /score items ('-' for stdin)")
     score.add_argument("-o", "--output", required=True, help="JSONL to write ('-' for stdout)")
@@ -35,7 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("--no-progress", action="store_true")
 
     args = parser.parse_args(argv)
+    if args.command == "check-ready":
+        return _check_ready(args)
     return _serve(args) if args.command == "serve" else _score(args)
+
+
+def _check_ready(args: argparse.Namespace) -> int:
+    from verireward.service.check_ready import check_ready
+
+    healthy, why = check_ready(args.url)
+    print(why, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         description="code sandbox, handed to the code verifier when the registry builds it;"
         " 'none' runs candidate code UNSANDBOXED (rlimits only)",
     )
+    sandbox_first_uid: int = Field(
+        61_000,
+        ge=1000,
+        description="first of the 64 per-slot sandbox uids (read by sandbox/bwrap.py from this"
+        " environment variable); services sharing a machine need ranges of their own",
+    )
     cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")
     profiles_file: Path | None = Field(
         None, description="JSON/TOML file of named reward specs served under /profiles/<name>/"
