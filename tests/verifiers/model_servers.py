@@ -114,6 +114,7 @@ class ChatServer(_Served):
         super().__init__()
         self.model = model
         self.script = script
+        self.authorization: list[str | None] = []  # the header of each request
         self._lm: Any = None
         if model != "scripted":
             self._lm = _TinyLM(seed)
@@ -123,6 +124,7 @@ class ChatServer(_Served):
 
     async def _complete(self, request: Request) -> Any:
         body = await request.json()
+        self.authorization.append(request.headers.get("authorization"))
         try:
             refused = await self._enter(body)
             if refused is not None:

@@ -297,3 +297,37 @@ def test_shaping_rewards_can_read_correctness_from_the_judge(chat: ChatServer) -
     [result] = asyncio.run(ScoringEngine(registry).score([item("one half", "1/2")], spec))
     assert result.scores["judge"] == 1.0
     assert result.scores["length_cosine"] > 0  # scored as correct: the judge ran first
+
+
+def test_endpoint_settings_come_from_the_environment() -> None:
+    env = {
+        "VERIREWARD_JUDGE_URL": "http://127.0.0.1:9",
+        "VERIREWARD_JUDGE_MODEL": "qwen",
+        "VERIREWARD_JUDGE_RATE_PER_S": "2.5",
+        "VERIREWARD_JUDGE_MAX_CONCURRENCY": "3",
+        "VERIREWARD_JUDGE_API_KEY": "",  # empty: unset
+    }
+    config = EndpointConfig.from_env("VERIREWARD_JUDGE_", env)
+    assert (config.url, config.model, config.rate_per_s, config.max_concurrency) == (
+        "http://127.0.0.1:9",
+        "qwen",
+        2.5,
+        3,
+    )
+    assert config.api_key is None
+    with pytest.raises(ValueError, match="VERIREWARD_JUDGE_RETRIES"):
+        EndpointConfig.from_env("VERIREWARD_JUDGE_", {"VERIREWARD_JUDGE_RETRIES": "many"})
+
+
+def test_params_are_checked() -> None:
+    with pytest.raises(ValueError, match="needs a rule"):
+        JudgeParams(rule=None)
+    with pytest.raises(ValueError, match="template must contain"):
+        JudgeParams(template="Is {question} right?")
+    assert JudgeParams(mode="always", rule=None).rule is None
+
+
+def test_the_api_key_is_sent_as_a_bearer_token(chat: ChatServer) -> None:
+    score(judge_for(chat.url, api_key="s3cret"), [item("7", "8")])
+    score(judge_for(chat.url), [item("6", "8")])
+    assert chat.authorization[-2:] == ["Bearer s3cret", None]

@@ -126,7 +126,11 @@ class JudgeVerifier:
                     Status.PASS,
                     rule_verdict.score,
                     "rule_accepted",
-                    {"decided_by": params.rule, "rule_reason": rule_verdict.reason},
+                    {
+                        "decided_by": params.rule,
+                        "rule": params.rule,
+                        "rule_reason": rule_verdict.reason,
+                    },
                 )
         if item.answer is None:
             return Verdict.error(ErrorCode.MISSING_REFERENCE, "judge needs the item's 'answer'")
