@@ -60,3 +60,13 @@ def test_unknown_request_level_language_or_candidate_is_refused() -> None:
 def test_request_language_overrides_items() -> None:
     verdict = VERIFIER.verify(Item(ENGLISH, language="fr"), LanguageParams(language="en"))
     assert verdict.score == 1.0
+
+
+def test_narrow_candidates_give_no_free_pass() -> None:
+    spanish = (
+        "<think>Primero calculamos la suma de los dos números y luego dividimos entre dos.</think>"
+    )
+    for candidates in ((), ("en",), ("es",)):
+        params = LanguageParams(candidates=candidates)
+        assert VERIFIER.verify(Item(spanish, language="en"), params).score == 0.0, candidates
+        assert VERIFIER.verify(Item(ENGLISH, language="en"), params).score == 1.0, candidates

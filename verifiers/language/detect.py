@@ -15,6 +15,7 @@ from verireward.verifiers.language import devanagari
 
 # (language, confidence); confidence is lingua's relative confidence among the group
 Guess = tuple[str, float]
+_FALLBACK = ("en", "es", "fr", "de")
 
 
 @lru_cache(maxsize=32)
@@ -27,8 +28,12 @@ def _detector(codes: tuple[str, ...]) -> tuple[Any, dict[Any, str]]:
             languages[Language.from_iso_code_639_1(IsoCode639_1.from_str(code))] = code
         except (ValueError, KeyError):
             continue  # no lingua model (Nepali...): handled by the caller
-    if len(languages) < 2:
-        return None, languages
+    if not languages:
+        return None, languages  # Devanagari without hi/mr, or no codes: no lingua decision
+    for code in _FALLBACK:  # one language alone would win every text: give it rivals
+        if len(languages) >= 2:
+            break
+        languages.setdefault(Language.from_iso_code_639_1(IsoCode639_1.from_str(code)), code)
     return LanguageDetectorBuilder.from_languages(*languages).build(), languages
 
 
@@ -38,8 +43,7 @@ def guess(texts: list[str], codes: tuple[str, ...]) -> list[Guess]:
         return []
     detector, by_language = _detector(tuple(sorted(set(codes))))
     if detector is None:
-        only = next(iter(by_language.values()), codes[0])
-        return [(only, 1.0)] * len(texts)
+        return [devanagari.decide(text, ("und", 0.0), codes) for text in texts]
     results = []
     all_values = detector.compute_language_confidence_values_in_parallel(texts)
     for text, values in zip(texts, all_values, strict=True):
