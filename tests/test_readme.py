@@ -69,3 +69,13 @@ def test_curl_blocks_answer_what_the_readme_shows(
     answer = json.loads(done.stdout)
     assert shown is not None
     assert essentials(answer) == essentials(json.loads(shown))
+
+
+def test_every_error_code_is_in_the_readme_table() -> None:
+    from verireward.verifiers import ErrorCode
+
+    text = README.read_text()
+    start = text.index("### Per-item error codes")
+    table = text[start : text.index("\n#", start + 1)]  # up to the next heading
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
+    assert {code.value for code in ErrorCode} <= listed
