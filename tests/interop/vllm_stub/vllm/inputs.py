@@ -1,0 +1,5 @@
+"""vLLM stub (see the package docstring)."""
+
+
+def TokensPrompt(**kwargs):
+    return dict(kwargs)
