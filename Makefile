@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint bench system-deps venv-package sandbox-python demo
+.PHONY: serve test lint bench system-deps venv-package sandbox-python demo interop-venvs
 
 # A .venv whose pip does not run is half-made (`python3 -m venv` failed after creating
 # bin/python, e.g. before python3-venv was installed) or its interpreter is gone: remove it
@@ -74,7 +74,13 @@ $(SANDBOX_PYTHON_DIR)/.installed:
 serve: system-deps $(VENV)/.installed
 	$(BIN)/verireward serve
 
-test: system-deps sandbox-python $(VENV)/.installed-dev
+# The trainers' own environments for tests/interop (OpenRLHF 0.11.2, verl 0.9.1 with their
+# transformers pins, --no-deps plus what their imported modules need); cached under
+# .venv-interop/, rebuilt when tests/interop/setup_venvs.sh changes. About 1-5 min cold.
+interop-venvs: $(VENV)/.installed-dev
+	timeout 900 bash tests/interop/setup_venvs.sh $(BIN)/python
+
+test: system-deps sandbox-python $(VENV)/.installed-dev interop-venvs
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

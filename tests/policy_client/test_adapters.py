@@ -166,28 +166,31 @@ def test_api_key_from_the_environment(keyed_server: str, monkeypatch: pytest.Mon
         VeriReward(url)(prompts=["q"], completions=[GOOD], answer=["4"])
 
 
-def test_trl_grpo_trainer_runs_one_step_with_the_adapter(live_server: str, tmp_path: Path) -> None:
+def test_trl_grpo_trainer_runs_with_the_adapter(live_server: str, tmp_path: Path) -> None:
+    """TRL's own GRPOTrainer, two steps: components reach its logs, a None is masked."""
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
 
     tokenizer = tiny_tokenizer()
+    # every other prompt has an empty reference: its rewards are None, which TRL masks
     dataset = Dataset.from_dict(
-        {"prompt": ["1 plus 2 is", "2 plus 2 is"] * 4, "answer": ["3", "4"] * 4}
+        {"prompt": ["1 plus 2 is", "2 plus 2 is"] * 4, "answer": ["3", ""] * 4}
     )
-    calls: list[int] = []
+    returned: list[list[float | None]] = []
 
-    class Counting(VeriReward):
+    class Recording(VeriReward):
         def __call__(self, prompts, completions, **columns):
-            calls.append(len(completions))
-            assert columns["answer"][:2] in (["3", "3"], ["4", "4"], ["3", "4"], ["4", "3"])
-            return super().__call__(prompts, completions, **columns)
+            assert "log_metric" in columns and "completion_ids" in columns  # what TRL passes
+            rewards = super().__call__(prompts, completions, **columns)
+            returned.append(rewards)
+            return rewards
 
     config = GRPOConfig(
         output_dir=str(tmp_path),
         per_device_train_batch_size=4,
         num_generations=4,
         max_completion_length=6,
-        max_steps=1,
+        max_steps=2,
         report_to=[],
         use_cpu=True,
         logging_steps=1,
@@ -196,11 +199,18 @@ def test_trl_grpo_trainer_runs_one_step_with_the_adapter(live_server: str, tmp_p
     )
     trainer = GRPOTrainer(
         model=tiny_model(tokenizer),
-        reward_funcs=[Counting(live_server)],
+        reward_funcs=[Recording(live_server)],
         args=config,
         train_dataset=dataset,
         processing_class=tokenizer,
     )
     trainer.train()
-    assert sum(calls) >= 4 and trainer.state.global_step == 1
+    assert trainer.state.global_step == 2
+    logged = [entry for entry in trainer.state.log_history if "verireward/format" in entry]
+    assert len(logged) == 2, trainer.state.log_history
+    nones = sum(r is None for batch in returned for r in batch)
+    masked_share = nones / sum(len(batch) for batch in returned)
+    assert nones > 0 and sum(e["verireward/masked"] for e in logged) / 2 == pytest.approx(
+        masked_share
+    )
     assert all(math.isfinite(entry.get("loss", 0.0)) for entry in trainer.state.log_history)
