@@ -15,6 +15,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from verireward.service.metrics import ServiceMetrics
 from verireward.service.precision import round_results
+from verireward.service.request_checks import error_response
 from verireward.verifiers import Item, ItemResult, RewardSpec
 
 T = TypeVar("T")
@@ -48,20 +49,10 @@ class Admission:
         self.in_flight -= items
         self.metrics.inflight_items.set(self.in_flight)
 
-    def busy_response(self) -> JSONResponse:
-        return JSONResponse(
-            {
-                "detail": [
-                    {
-                        "loc": ["body"],
-                        "msg": "scoring capacity is full; retry later",
-                        "type": "overloaded",
-                    }
-                ]
-            },
-            status_code=503,
-            headers={"Retry-After": str(self.retry_after_s)},
-        )
+    def busy_response(self, message: str = "scoring capacity is full; retry later") -> JSONResponse:
+        response = error_response(503, ["body"], message, "overloaded")
+        response.headers["Retry-After"] = str(self.retry_after_s)
+        return response
 
 
 class ClientGone(Exception):

@@ -64,6 +64,11 @@ def _serve(args: argparse.Namespace) -> int:
 
         run(settings)
         return 0
+    if settings.workers == 1:  # SIGTERM drains: 503 + Retry-After for new requests, none dropped
+        from verireward.service.shutdown import serve
+
+        serve(settings)
+        return 0
     uvicorn.run(
         "verireward.service.main:app",
         host=settings.host,

@@ -41,6 +41,8 @@ async def read_request(
     default json.loads + python-mode validation costs more than a format check on big batches),
     and enforce ``max_items``."""
     admission = request.app.state.admission
+    if getattr(request.app.state, "draining", False):
+        return admission.busy_response("the service is shutting down; retry elsewhere or later")
     if admission.full():
         return admission.busy_response()
     try:

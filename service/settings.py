@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(
         30.0, ge=0, description="on SIGTERM, time given to in-flight requests"
     )
+    drain_linger_s: float = Field(
+        1.0, ge=0, description="on SIGTERM, 503s go on this long after in-flight work is done"
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="allowed CORS origins; empty: CORS off"
     )
