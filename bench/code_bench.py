@@ -1,21 +1,33 @@
-"""Per-test cost of running candidate code: a fresh unsandboxed ``python3`` per test (the
-baseline) vs our bubblewrap sandbox (one sandbox and warm interpreter per submission, a forked
-child per test), same programs, same run, one test at a time on one core.
+"""The code verifier on HumanEval and MBPP against the benchmarks' own executors (rewritten in
+``code_baselines.py``), same canonical solutions, same run: items/s, tests/s, agreement.
+``--micro``: the per-test cost of a fresh unsandboxed ``python3`` per test vs our sandbox.
 
-    .venv/bin/python bench/code_bench.py [--submissions 50] [--cases 10]
+    .venv/bin/python bench/code_bench.py [--limit N] [--workers 1]
+    .venv/bin/python bench/code_bench.py --micro [--submissions 50] [--cases 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits
+from verireward.verifiers import Item
+from verireward.verifiers.code.verifier import CodeParams, CodeVerifier
+
+from bench.code_baselines import humaneval_check, mbpp_check
+
+DATA = Path(__file__).resolve().parent / "data"
 
 SMALL = "a, b = map(int, input().split())\nprint(a + b)\n"
 HEAVY = (
@@ -49,11 +61,95 @@ def sandboxed(sandbox: BwrapSandbox, code: str, inputs: list[str], per_submissio
     return time.perf_counter() - start, outputs
 
 
+def load(name: str) -> list[dict[str, Any]]:
+    with gzip.open(DATA / name, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def humaneval_items() -> list[tuple[str, Callable[[], bool], dict[str, Any], int]]:
+    """(id, baseline call, our item, number of asserts) per problem, canonical solutions."""
+    rows = []
+    for problem in load("HumanEval.jsonl.gz"):
+        solution = problem["prompt"] + problem["canonical_solution"]
+        tests = {"assert": problem["test"], "entry_point": problem["entry_point"]}
+        rows.append(
+            (
+                problem["task_id"],
+                lambda p=problem: humaneval_check(p, p["canonical_solution"]),
+                {"completion": f"```python\n{solution}\n```", "tests": tests},
+                problem["test"].count("assert"),
+            )
+        )
+    return rows
+
+
+def mbpp_items() -> list[tuple[str, Callable[[], bool], dict[str, Any], int]]:
+    rows = []
+    for task in load("mbpp.jsonl.gz"):
+        tests = {"assert": task["test_list"], "setup": task["test_setup_code"]}
+        rows.append(
+            (
+                f"MBPP/{task['task_id']}",
+                lambda t=task: mbpp_check(t, t["code"]),
+                {"completion": f"```python\n{task['code']}\n```", "tests": tests},
+                len(task["test_list"]),
+            )
+        )
+    return rows
+
+
+def timed_map(function: Callable[[Any], bool], rows: list[Any], workers: int):
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(function, rows))
+    return time.perf_counter() - start, results
+
+
+def datasets(limit: int | None, workers: int) -> None:
+    verifier = CodeVerifier()
+    if reason := verifier.unavailable_reason():
+        raise SystemExit(f"sandbox unavailable: {reason}")
+    params = CodeParams(timeout_s=3.0)
+
+    def ours(row: Any) -> bool:
+        verdict = verifier.verify(Item(**row[2]), params)
+        return verdict.score == 1.0
+
+    print("| dataset | items | tests | executor | items/s | tests/s | passed | agreement |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, rows in (("HumanEval", humaneval_items()), ("MBPP", mbpp_items())):
+        rows = rows[:limit] if limit else rows
+        tests = sum(row[3] for row in rows)
+        base_s, base = timed_map(lambda row: row[1](), rows, workers)
+        ours_s, mine = timed_map(ours, rows, workers)
+        agree = sum(a == b for a, b in zip(base, mine, strict=True))
+        for label, seconds, results in (
+            ("benchmark's own", base_s, base),
+            ("verireward", ours_s, mine),
+        ):
+            print(
+                f"| {name} | {len(rows)} | {tests} | {label} | {len(rows) / seconds:.1f} "
+                f"| {tests / seconds:.0f} | {sum(results)} | {agree / len(rows):.1%} |"
+            )
+        differ = [row[0] for row, a, b in zip(rows, base, mine, strict=True) if a != b]
+        print(f"<!-- {name}: verdicts differ on {differ} (baseline, ours) -->", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--micro", action="store_true", help="per-test cost vs a fresh process")
+    parser.add_argument("--limit", type=int, default=None, help="first N items of each dataset")
+    parser.add_argument("--workers", type=int, default=1, help="items run at a time")
     parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--cases", type=int, default=10)
     args = parser.parse_args()
+    if args.micro:
+        micro(args)
+    else:
+        datasets(args.limit, args.workers)
+
+
+def micro(args: argparse.Namespace) -> None:
     sandbox = BwrapSandbox()
     if reason := sandbox.unavailable_reason():
         raise SystemExit(f"sandbox unavailable: {reason}")

@@ -16,6 +16,8 @@ from verireward.sandbox.languages import CPP, PYTHON, Language, language_for_fen
 from verireward.sandbox.runner_process import CaseCallback
 from verireward.sandbox.unsandboxed import UnsandboxedRunner
 
+WARM_SANDBOXES = 2  # pre-started sandboxes per process that runs them (one per core is plenty)
+
 
 class Sandbox(Protocol):
     name: str
@@ -34,7 +36,7 @@ class Sandbox(Protocol):
 
 def make_sandbox(backend: str) -> Sandbox:
     if backend == "bwrap":
-        return BwrapSandbox()
+        return BwrapSandbox(warm=WARM_SANDBOXES)
     if backend == "none":
         return UnsandboxedRunner()
     raise SandboxError(f"unknown sandbox backend {backend!r} (bwrap | none)")

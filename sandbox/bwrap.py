@@ -18,27 +18,33 @@ import contextlib
 import ctypes
 import fcntl
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
-from verireward.sandbox.errors import SandboxUnavailable
+from verireward.sandbox.errors import SandboxError, SandboxUnavailable
 from verireward.sandbox.job import Job, Limits, RunResult
 from verireward.sandbox.languages import Language
 from verireward.sandbox.python_env import SANDBOX_SITE, PythonEnv, find_env
 from verireward.sandbox.runner_process import (
     RUNNER_FILES,
     CaseCallback,
+    finish_runner,
     payload,
     rlimits,
     run_runner,
+    start_runner,
 )
 from verireward.sandbox.uids import can_switch_uid
+from verireward.sandbox.warm_pool import Started, WarmPool
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 # Slot uids are kernel uids, shared by every container and the host (no user-namespace
@@ -48,6 +54,7 @@ FIRST_SLOT_UID = int(os.environ.get("VERIREWARD_SANDBOX_FIRST_UID", "61000"))
 _PR_SET_CHILD_SUBREAPER = 36
 _PROBE_KILLED = "the bubblewrap probe was killed from outside; probing again on next use"
 SLOTS = 64
+_WARM_CASES = 1_000  # a pre-started runner's CPU backstop (its job's wall deadline still holds)
 
 
 class BwrapSandbox:
@@ -56,7 +63,11 @@ class BwrapSandbox:
     name = "bwrap"
 
     def __init__(
-        self, bwrap: str | None = None, python: str = SYSTEM_PYTHON, env: PythonEnv | None = None
+        self,
+        bwrap: str | None = None,
+        python: str = SYSTEM_PYTHON,
+        env: PythonEnv | None = None,
+        warm: int = 0,
     ) -> None:
         self.bwrap = bwrap or shutil.which("bwrap") or "/usr/bin/bwrap"
         self.python = python
@@ -66,9 +77,44 @@ class BwrapSandbox:
         for source in RUNNER_FILES:
             shutil.copy(source, self._share / source.name)
             (self._share / source.name).chmod(0o644)
+        self._script = self._precompile()
         self._reason: str | None = None
         self._probed = False
         self._reaping = False
+        self._pool = WarmPool(warm, self._start_warm, self._release)
+        self.last_uid: int | None = None  # the slot uid of the last sandbox started (for tests)
+        self._retiring: queue.Queue[Started | None] = queue.Queue()
+        self._retirer: threading.Thread | None = None
+        self._retire_lock = threading.Lock()
+
+    def _precompile(self) -> str:
+        """Bytecode for the runner files, made once by the sandbox's interpreter: compiling
+        them in every sandbox costs 10-20 ms. Falls back to the sources."""
+        names = [source.name for source in RUNNER_FILES]
+        script = (
+            "import py_compile, sys\n"
+            "for name in sys.argv[1:]:\n"
+            "    print(py_compile.compile(name, doraise=True))"
+        )
+        try:
+            made = subprocess.run(
+                [self.python, "-I", "-S", "-c", script, *names],
+                cwd=self._share,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            ).stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            return "/sandbox/runner.py"
+        cache = self._share / "__pycache__"
+        cache.chmod(0o755)
+        for path in cache.iterdir():
+            path.chmod(0o644)
+        runner = Path(made[0]) if made else None
+        if runner is None or not runner.is_file():
+            return "/sandbox/runner.py"
+        return f"/sandbox/__pycache__/{runner.name}"
 
     def unavailable_reason(self) -> str | None:
         if not self._probed:
@@ -89,17 +135,83 @@ class BwrapSandbox:
             # only processes that run sandboxes (workers) take orphans on, and reap them
             _become_subreaper()
             self._reaping = True
-        with self._slot() as uid:
-            return run_runner(
-                self._argv(limits),
-                payload(job, language, limits, reap=True, sys_path=self._sys_path()),
-                max(1, len(job.inputs)),
-                limits,
-                rlimits(limits, len(job.inputs)),
-                cwd="/",
-                user=uid,
-                on_case=on_case,
+        started = self._pool.take(limits)
+        if started is not None:
+            try:
+                return finish_runner(
+                    started.process,
+                    payload(job, language, limits, reap=True, sys_path=self._sys_path()),
+                    max(1, len(job.inputs)),
+                    limits,
+                    on_case,
+                    teardown=False,
+                )
+            except SandboxError:
+                pass  # the spare died before its job (no program ran in it): start one afresh
+            finally:
+                self._retire(started)
+        try:
+            with self._slot() as uid:
+                return run_runner(
+                    self._argv(limits),
+                    payload(job, language, limits, reap=True, sys_path=self._sys_path()),
+                    max(1, len(job.inputs)),
+                    limits,
+                    rlimits(limits, len(job.inputs)),
+                    cwd="/",
+                    user=uid,
+                    on_case=on_case,
+                )
+        finally:
+            self._retire(None)
+
+    def _retire(self, started: Started | None) -> None:
+        """Tear down a used sandbox and start spares, after the result is back, in one
+        long-lived thread: bwrap's --die-with-parent follows the thread that started it."""
+        if self._pool.size <= 0:
+            return
+        with self._retire_lock:
+            if self._retirer is None:
+                self._retirer = threading.Thread(target=self._retire_loop, daemon=True)
+                self._retirer.start()
+        self._retiring.put(started)
+
+    def _retire_loop(self) -> None:
+        while True:
+            started = self._retiring.get()
+            if started is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    started.process.wait(timeout=1.0)  # bwrap reaps its namespace first
+                self._release(started)
+            with contextlib.suppress(Exception):
+                self._pool.fill()
+
+    def close(self) -> None:
+        """Tear down the pre-started sandboxes."""
+        self._pool.close()
+
+    def _start_warm(self) -> Started | None:
+        try:
+            uid, handle = self._acquire_slot()
+        except SandboxUnavailable:
+            return None
+        try:
+            process = start_runner(
+                self._argv(Limits()), rlimits(Limits(), _WARM_CASES), cwd="/", user=uid
             )
+        except SandboxUnavailable:
+            self._release_slot(uid, handle)
+            return None
+        return Started(process, uid, handle)
+
+    def _release(self, started: Started) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(started.process.pid, signal.SIGKILL)
+        started.process.wait()
+        for stream in (started.process.stdin, started.process.stdout, started.process.stderr):
+            with contextlib.suppress(OSError):
+                stream.close() if stream is not None else None
+        self._release_slot(started.uid, started.handle)
 
     def _sys_path(self) -> tuple[str, ...]:
         return (SANDBOX_SITE,) if self.python_env.site_packages else ()
@@ -171,16 +283,22 @@ class BwrapSandbox:
             "-I",
             "-S",
             "-B",
-            "/sandbox/runner.py",
+            self._script,
         ]
         return argv
 
     @contextmanager
     def _slot(self) -> Iterator[int | None]:
         """A uid of our own for this run (when we can switch: root, or the capabilities)."""
+        uid, handle = self._acquire_slot()
+        try:
+            yield uid
+        finally:
+            self._release_slot(uid, handle)
+
+    def _acquire_slot(self) -> tuple[int | None, IO[Any] | None]:
         if not can_switch_uid():
-            yield None
-            return
+            return None, None
         lock_dir = Path(tempfile.gettempdir()) / "verireward-sandbox-slots"
         lock_dir.mkdir(exist_ok=True)
         for slot in range(SLOTS):
@@ -190,13 +308,16 @@ class BwrapSandbox:
             except BlockingIOError:
                 handle.close()
                 continue
-            try:
-                yield FIRST_SLOT_UID + slot
-            finally:
-                _kill_uid(FIRST_SLOT_UID + slot)  # a slot is handed on empty
-                handle.close()
-            return
+            self.last_uid = FIRST_SLOT_UID + slot
+            return self.last_uid, handle
         raise SandboxUnavailable(f"all {SLOTS} sandbox slots are busy")
+
+    @staticmethod
+    def _release_slot(uid: int | None, handle: IO[Any] | None) -> None:
+        if uid is not None:
+            _kill_uid(uid)  # a slot is handed on empty
+        if handle is not None:
+            handle.close()
 
     def _probe(self) -> str | None:
         if not Path(self.bwrap).exists():

@@ -22,15 +22,19 @@ MEMORY_EXIT = 101  # the harness's own code for MemoryError (a candidate faking 
 # Cheap modules competitive programs import, loaded once here instead of in every child.
 PRELOADED = ("math", "collections", "itertools", "functools", "heapq", "bisect", "operator")
 HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.basename(HERE) == "__pycache__":  # run from its bytecode
+    HERE = os.path.dirname(HERE)
 
 
 def main():
     results = os.fdopen(os.dup(1), "w", buffering=1)
     _undumpable()
+    for name in PRELOADED:  # before the job: a pre-started sandbox has done this while waiting
+        __import__(name)
     job = read_frame(0)  # the public part: program, inputs, limits (never the tests' answers)
     sys.path.extend(job.get("sys_path", ()))  # the sandbox-python packages (-S skips site)
-    for name in PRELOADED + (("json",) if job["mode"] == "call" else ()):
-        __import__(name)
+    if job["mode"] == "call":
+        __import__("json")
     preload_heavy(job)
     program, error = prepare(job)
     if error is not None:
@@ -175,10 +179,11 @@ def run_script(job, program):
     )
     os.close(requests_r)
     os.close(replies_w)
-    check = read_frame(0)["check"]
+    secret = read_frame(0)
+    check, texts = secret["check"], secret.get("texts", {})
     marker = os.urandom(16).hex()
     judge = start_child(
-        lambda: runner_assert.judge(check, 5, 4, limit, marker),
+        lambda: runner_assert.judge(check, texts, 5, 4, limit, marker),
         b"",
         job,
         (replies_r, requests_w),
@@ -250,6 +255,12 @@ def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None):
             sys.stdout = os.fdopen(1, "w")
             sys.stderr = os.fdopen(2, "w")
             run()
+        except BaseException:  # the harness's own failure (the candidate's are handled in run)
+            with contextlib.suppress(BaseException):
+                import traceback
+
+                traceback.print_exc()
+                sys.stderr.flush()
         finally:
             os._exit(1)
     for fd in (in_r, out_w, err_w, val_w):

@@ -118,6 +118,24 @@ def check_plain(value):
     return value
 
 
+# A builtin type or function the tests pass as an argument (``remove_datatype(t, int)``)
+# travels as its name and is the candidate's own builtin of that name on arrival.
+_BUILTIN_TAG = "\x00verireward-builtin"
+
+
+def _by_name(value):
+    name = getattr(value, "__name__", None)
+    if isinstance(name, str) and getattr(builtins, name, None) is value and callable(value):
+        return (_BUILTIN_TAG, name)
+    return value
+
+
+def _from_name(value):
+    if type(value) is tuple and len(value) == 2 and value[0] == _BUILTIN_TAG:
+        return getattr(builtins, str(value[1]))
+    return value
+
+
 # ---------------------------------------------------------------- the candidate server
 
 
@@ -158,6 +176,8 @@ def _names(namespace):
 
 def _answer(namespace, request):
     verb, name, args, kwargs = request
+    args = tuple(_from_name(a) for a in args)
+    kwargs = {k: _from_name(v) for k, v in kwargs.items()}
     try:
         target = namespace[name]
         value = target(*args, **kwargs) if verb == "call" else target
@@ -187,15 +207,22 @@ class Unjudgeable(BaseException):
     whatever they catch (a BaseException, so ``except Exception`` in a test does not hide it)."""
 
 
-class _EqFailure(AssertionError):
-    def __init__(self, actual, expected, line):
-        super().__init__("assertion failed")
-        self.actual, self.expected, self.line = actual, expected, line
+class _Failure(AssertionError):
+    """A rewritten assert that failed: where, and for ``a == b`` both sides."""
+
+    def __init__(self, line, text, sides=None):
+        super().__init__(text or "assertion failed")
+        self.line, self.text, self.sides = line, text, sides
 
 
-def _assert_eq(actual, expected, line):
+def _assert_eq(actual, expected, line, text):
     if not (actual == expected):
-        raise _EqFailure(actual, expected, line)
+        raise _Failure(line, text, (actual, expected))
+
+
+def _assert(condition, line, text):
+    if not condition:
+        raise _Failure(line, text)
 
 
 class _Calls:
@@ -208,7 +235,9 @@ class _Calls:
     def request(self, verb, name, args=(), kwargs=None):
         text = _call_text(name, args, kwargs or {})
         try:
-            send(self.requests, (verb, name, tuple(args), dict(kwargs or {})))
+            arguments = tuple(_by_name(a) for a in args)
+            named = {k: _by_name(v) for k, v in (kwargs or {}).items()}
+            send(self.requests, (verb, name, arguments, named))
         except (ValueError, TypeError) as exc:
             raise TypeError(f"the tests passed a value that is not plain to {text}") from exc
         except OSError as exc:
@@ -253,7 +282,7 @@ class _Proxy:
         return f"<candidate function {self._name}>"
 
 
-def judge(source, requests, replies, limit, marker):
+def judge(source, texts, requests, replies, limit, marker):
     """In the judge's process: run the tests against proxies of the candidate's names; write
     the marker (passed) or a marshalled explanation on fd 3."""
     calls = _Calls(requests, replies, limit)
@@ -269,11 +298,15 @@ def judge(source, requests, replies, limit, marker):
                 "stderr": str(hello[1]),
             }
         )
-    code = compile(_rewrite(source), "<tests>", "exec")
+    try:  # asserts arrive rewritten by the host (assert_rewrite)
+        code = compile(source, "<tests>", "exec")
+    except (SyntaxError, ValueError) as exc:
+        _report({"verdict": "runtime_error", "error": _clip(f"the tests do not compile: {exc}")})
     namespace = {
         "__name__": "__main__",
         "__builtins__": builtins,
         "_verireward_assert_eq": _assert_eq,
+        "_verireward_assert": _assert,
     }
     _bind(namespace, hello[1], _referenced(code), calls)
     try:
@@ -283,7 +316,7 @@ def judge(source, requests, replies, limit, marker):
             _report({"verdict": "memory_limit"})
         os._exit(MEMORY_EXIT)
     except BaseException as exc:
-        _report(_explain(exc, source, calls))
+        _report(_explain(exc, source, texts, calls))
     os.write(3, marker.encode())
     os._exit(0)
 
@@ -314,46 +347,18 @@ def _referenced(code):
     return names
 
 
-def _rewrite(source):
-    """``assert a == b`` becomes a call that keeps both sides for the explanation."""
-    import ast
-
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            statements = getattr(node, field, None)
-            if isinstance(statements, list):
-                statements[:] = [_rewrite_assert(s) for s in statements]
-    return ast.fix_missing_locations(tree)
-
-
-def _rewrite_assert(statement):
-    import ast
-
-    test = getattr(statement, "test", None)
-    if not (isinstance(statement, ast.Assert) and isinstance(test, ast.Compare)):
-        return statement
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return statement
-    call = ast.Call(
-        ast.Name("_verireward_assert_eq", ast.Load()),
-        [test.left, test.comparators[0], ast.Constant(statement.lineno)],
-        [],
-    )
-    return ast.copy_location(ast.Expr(call), statement)
-
-
-def _explain(exc, source, calls):
+def _explain(exc, source, texts, calls):
+    if isinstance(exc, _Failure):
+        detail = {"verdict": "wrong_answer", "line": exc.line, "assertion": _clip(exc.text)}
+        if exc.sides is not None:
+            detail.update(expected=_clip(repr(exc.sides[1])), actual=_clip(repr(exc.sides[0])))
+        elif calls.last is not None:
+            detail.update(call=_clip(calls.last[0]), actual=_clip(repr(calls.last[1])))
+        return detail
     line = _test_line(exc)
     lines = source.splitlines()
-    where = {"line": line, "assertion": _clip(lines[line - 1].strip())} if line else {}
-    if isinstance(exc, _EqFailure):
-        return {
-            "verdict": "wrong_answer",
-            **where,
-            "expected": _clip(repr(exc.expected)),
-            "actual": _clip(repr(exc.actual)),
-        }
+    text = texts.get(line) or (lines[line - 1].strip() if 0 < line <= len(lines) else "")
+    where = {"line": line, "code": _clip(text)} if text else {}
     if isinstance(exc, AssertionError) and not hasattr(exc, "candidate_trace"):
         detail = {"verdict": "wrong_answer", **where}
         if calls.last is not None:
@@ -372,8 +377,6 @@ def _explain(exc, source, calls):
 
 
 def _test_line(exc):
-    if isinstance(exc, _EqFailure):
-        return exc.line
     tb, line = exc.__traceback__, 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<tests>":

@@ -15,7 +15,9 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from verireward.sandbox.assert_rewrite import rewrite_asserts
 from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import Language
@@ -59,7 +61,10 @@ def payload(
         "binary": job.binary,
         "emit_binary": job.emit_binary,
     }
-    frames = [document] + ([{"check": job.check or ""}] if job.mode == "script" else [])
+    frames: list[dict[str, Any]] = [document]
+    if job.mode == "script":
+        check, texts = rewrite_asserts(job.check or "")
+        frames.append({"check": check, "texts": texts})
     return b"".join(_frame(marshal.dumps(frame)) for frame in frames)
 
 
@@ -100,9 +105,16 @@ def run_runner(
     user: int | None = None,
     on_case: CaseCallback | None = None,
 ) -> RunResult:
-    deadline = time.monotonic() + limits.run_deadline_s(case_count)
+    process = start_runner(argv, preexec, cwd, user)
+    return finish_runner(process, job_bytes, case_count, limits, on_case)
+
+
+def start_runner(
+    argv: Sequence[str], preexec: Callable[[], None], cwd: str, user: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the runner (inside its isolation); it waits for its job on stdin."""
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             list(argv),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -117,17 +129,36 @@ def run_runner(
         )
     except OSError as exc:
         raise SandboxUnavailable(f"cannot start {argv[0]}: {exc}") from exc
+
+
+def finish_runner(
+    process: subprocess.Popen[bytes],
+    job_bytes: bytes,
+    case_count: int,
+    limits: Limits,
+    on_case: CaseCallback | None = None,
+    teardown: bool = True,
+) -> RunResult:
+    """Hand a started runner its job, read its outcomes, and tear it down (``teardown=False``:
+    the caller does, after the result is back, when every outcome came)."""
+    deadline = time.monotonic() + limits.run_deadline_s(case_count)
+    lines: list[dict[str, object]] = []
+    stderr = b""
     ended_alone: int | None = None  # how the sandbox ended before we killed anything
+    complete = False
     try:
         _send(process, job_bytes)
         lines, stderr = _collect(process, deadline, case_count, on_case)
-        # Let bwrap reap its namespace on a normal exit: killing it first orphans its init.
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=_EXIT_GRACE_S)
-        ended_alone = process.returncode
+        complete = len(lines) > case_count or any("compile_error" in line for line in lines)
+        if teardown or not complete:
+            # Let bwrap reap its namespace on a normal exit: killing it first orphans its init.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=_EXIT_GRACE_S)
+            ended_alone = process.returncode
     finally:
-        _kill_session(process)
-        process.wait()
+        if teardown or not complete:
+            _kill_session(process)
+            process.wait()
     # SIGKILL of the sandbox process itself (no candidate can reach it), or of the runner
     # before it said ready (no candidate code has run yet): killed from outside.
     if ended_alone == -signal.SIGKILL or (not lines and ended_alone == 128 + signal.SIGKILL):
@@ -178,6 +209,8 @@ def _collect(
                         outcome = CaseOutcome(**lines[-1])  # type: ignore[arg-type]
                         if not on_case(cases - 1, outcome):
                             return lines, b""
+                    if "compile_error" in record or cases >= case_count:
+                        return lines, b""  # all there is: no need to wait for the exit
     return lines, bytes(streams[process.stderr.fileno()])
 
 

@@ -26,12 +26,15 @@ def stdout(sandbox: BwrapSandbox, code: str, **limits: object) -> str:
     return run(sandbox, code, **limits).cases[0].stdout
 
 
-def sandbox_processes() -> list[int]:
+def sandbox_processes(uid: int | None = None) -> list[int]:
+    """Processes of the slot uid our last run used (of every slot uid when unknown: other test
+    sessions on a shared machine run sandboxes too)."""
+    uids = SLOT_UIDS if uid is None else (uid,)
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid in SLOT_UIDS:
+                if entry.stat().st_uid in uids:
                     pids.append(int(entry.name))
             except FileNotFoundError:
                 continue
@@ -148,7 +151,7 @@ def test_fork_bomb_is_contained(bwrap: BwrapSandbox) -> None:
     case = run(bwrap, code, timeout_s=1.0, max_processes=16).cases[0]
     assert case.status == "timeout"
     assert time.perf_counter() - start < 10
-    assert sandbox_processes() == []
+    assert sandbox_processes(bwrap.last_uid) == []
 
 
 def test_infinite_output_is_capped(bwrap: BwrapSandbox) -> None:
@@ -196,7 +199,7 @@ def test_daemon_does_not_outlive_the_run(bwrap: BwrapSandbox) -> None:
     """
     assert stdout(bwrap, code) == "parent done\n"
     time.sleep(0.2)
-    assert sandbox_processes() == []
+    assert sandbox_processes(bwrap.last_uid) == []
 
 
 def test_sleeping_past_the_deadline_with_children(bwrap: BwrapSandbox) -> None:
@@ -208,7 +211,7 @@ def test_sleeping_past_the_deadline_with_children(bwrap: BwrapSandbox) -> None:
     start = time.perf_counter()
     case = run(bwrap, code, timeout_s=1.0).cases[0]
     assert case.status == "timeout" and time.perf_counter() - start < 5
-    assert sandbox_processes() == []
+    assert sandbox_processes(bwrap.last_uid) == []
 
 
 def test_forged_result_lines_are_just_output(bwrap: BwrapSandbox) -> None:
@@ -220,6 +223,7 @@ def test_forged_result_lines_are_just_output(bwrap: BwrapSandbox) -> None:
 
 def test_nothing_is_left_behind(bwrap: BwrapSandbox) -> None:
     run(bwrap, "open('/tmp/x', 'w').write('data')\nprint('wrote')")
-    assert sandbox_processes() == []
-    leftovers = [p for p in Path("/tmp").iterdir() if p.exists() and p.stat().st_uid in SLOT_UIDS]
+    assert sandbox_processes(bwrap.last_uid) == []
+    uid = bwrap.last_uid
+    leftovers = [p for p in Path("/tmp").iterdir() if p.exists() and p.stat().st_uid == uid]
     assert leftovers == []
