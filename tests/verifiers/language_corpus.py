@@ -99,3 +99,20 @@ def cross_targets(lang: str, langs: list[str]) -> list[str]:
 def code_reasoning() -> tuple[Text, ...]:
     lines = (DATA / "code_reasoning.jsonl").read_text(encoding="utf-8").splitlines()
     return tuple(Text(**json.loads(line)) for line in lines)
+
+
+SPLICED = DATA / "spliced.jsonl"
+
+
+def spliced() -> list[tuple[str, str, float]]:
+    """The committed splices (``splices(300, seed=1)``, written by ``python -m
+    tests.verifiers.language_corpus``), so the texts and their true shares can be read."""
+    rows = [json.loads(line) for line in SPLICED.read_text(encoding="utf-8").splitlines()]
+    return [(row["text"], row["target"], row["true_share"]) for row in rows]
+
+
+if __name__ == "__main__":
+    with open(SPLICED, "w", encoding="utf-8") as out:
+        for text, target, share in splices(300, seed=1):
+            row = {"target": target, "true_share": round(share, 6), "text": text}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
