@@ -6,8 +6,12 @@
              back fast with Retry-After, and a normal request succeeds once the storm stops.
 3. soak:     steady load for the soak duration; RSS of the service's process tree sampled
              every few seconds (flat = no leak).
+4. fault:    clients send batches with sympy and sandbox work while a random process below the
+             service is SIGKILLed every 0.5 s; kills survived, items lost, worker_crashed nulls,
+             p99 during the kills and in as long a window after them.
 
     .venv/bin/python bench/load.py [--clients 200] [--seconds 30] [--soak-seconds 180]
+                                   [--fault-seconds 20] [--only fault]
 """
 
 from __future__ import annotations
@@ -17,15 +21,19 @@ import asyncio
 import random
 import statistics
 import sys
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.faults import kill_randomly
 from bench.live_service import start_server
 
 PROGRAM = "```python\na, b = map(int, input().split())\nprint(a + b)\n```"
@@ -58,6 +66,22 @@ def batch(size: int, chooser: random.Random) -> list[dict]:
     return items
 
 
+def fault_batch(size: int, chooser: random.Random) -> list[dict]:
+    """Half math that needs sympy (unique answers: no cache hides the workers), 30% format,
+    20% code in the sandbox."""
+    items = batch(size, chooser)
+    for i, item in enumerate(items):
+        if "answer" in item:
+            n = chooser.randint(1, 10**9)
+            item["completion"] = f"\\boxed{{\\frac{{\\sqrt{{8}}}}{{2}} + {n}}}"
+            item["answer"] = f"\\sqrt{{2}} + {n}"
+        elif "tests" not in item and i % 3 == 0:
+            a, b = chooser.randint(1, 50), chooser.randint(1, 50)
+            item["completion"] = PROGRAM
+            item["tests"] = {"cases": [{"input": f"{a} {b}\n", "output": str(a + b)}]}
+    return items
+
+
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
@@ -66,14 +90,18 @@ class Tally:
     items_back: int = 0
     lost: int = 0
     busy_latencies: list[float] = field(default_factory=list)
+    crashed: int = 0  # worker_crashed nulls
+    other_nulls: int = 0
 
 
-async def client_loop(url: str, seconds: float, size: int, seed: int, tally: Tally) -> None:
+async def client_loop(
+    url: str, seconds: float, size: int, seed: int, tally: Tally, make: Any = None
+) -> None:
     chooser = random.Random(seed)
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         while time.monotonic() < deadline:
-            items = batch(size, chooser)
+            items = (make or batch)(size, chooser)
             start = time.perf_counter()
             try:
                 response = await http.post(
@@ -98,6 +126,11 @@ async def client_loop(url: str, seconds: float, size: int, seed: int, tally: Tal
                 tally.lost += sum(
                     1 for r, i in zip(results, items, strict=False) if r["id"] != i["id"]
                 ) + max(0, len(items) - len(results))
+                codes = [r["error"]["code"] for r in results if r["reward"] is None]
+                tally.crashed += codes.count("worker_crashed")
+                tally.other_nulls += len(codes) - codes.count("worker_crashed")
+            else:
+                tally.lost += len(items)
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -124,10 +157,39 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")
 
 
-async def run_clients(url: str, clients: int, seconds: float, size: int) -> Tally:
+async def run_clients(url: str, clients: int, seconds: float, size: int, make: Any = None) -> Tally:
     tally = Tally()
-    await asyncio.gather(*(client_loop(url, seconds, size, s, tally) for s in range(clients)))
+    await asyncio.gather(*(client_loop(url, seconds, size, s, tally, make) for s in range(clients)))
     return tally
+
+
+def fault_run(clients: int, seconds: float, size: int) -> None:
+    """Kills for ``seconds`` under load, then as long again without: the recovery window."""
+    server, url = start_server({"VERIREWARD_VERIFIER_TIMEOUT_S": "20"})
+    killed: Counter = Counter()
+    stop = threading.Event()
+    killer = threading.Thread(target=kill_randomly, args=(server.pid, stop, killed))
+    try:
+        killer.start()
+        during = asyncio.run(run_clients(url, clients, seconds, size, fault_batch))
+        stop.set()
+        killer.join()
+        after = asyncio.run(run_clients(url, clients, seconds, size, fault_batch))
+        alive = server.poll() is None
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait()
+    report(f"fault: {clients} clients, SIGKILL every 0.5 s for {seconds:.0f} s", during, seconds)
+    report("fault: the same clients after the kills", after, seconds)
+    print(
+        f"\nfault: {sum(killed.values())} kills survived ({dict(killed)}), service alive: "
+        f"{alive}; items lost {during.lost} during, {after.lost} after; worker_crashed nulls "
+        f"{during.crashed} of {during.items_back} during, {after.crashed} of "
+        f"{after.items_back} after; other nulls {during.other_nulls + after.other_nulls}; "
+        f"p99 {1000 * percentile(during.latencies, 99):.0f} ms during, "
+        f"{1000 * percentile(after.latencies, 99):.0f} ms after"
+    )
 
 
 def report(name: str, tally: Tally, seconds: float) -> None:
@@ -147,9 +209,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--soak-seconds", type=float, default=180)
+    parser.add_argument("--fault-seconds", type=float, default=20)
+    parser.add_argument("--fault-clients", type=int, default=16)
+    parser.add_argument("--only", choices=["fault"], help="run only this scenario")
     args = parser.parse_args()
     print("| run | items/s | p50 ms | p95 ms | p99 ms | 5xx (not 503) | 503 | items lost |")
     print("|---|---|---|---|---|---|---|---|")
+    if args.only == "fault":
+        fault_run(args.fault_clients, args.fault_seconds, args.batch)
+        return
     server, url = start_server({})
     try:
         tally = asyncio.run(run_clients(url, args.clients, args.seconds, args.batch))
@@ -193,6 +261,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+    fault_run(args.fault_clients, args.fault_seconds, args.batch)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -23,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 from fastapi.testclient import TestClient
 from verireward.service.app import create_app
@@ -31,6 +29,7 @@ from verireward.service.settings import Settings
 from verireward.verifiers import VerifierRegistry
 from verireward.verifiers import worker_pool as worker_pool_module
 
+from bench.faults import kill_randomly
 from tests.conftest import free_port, wait_ready
 from tests.fakes import SleepVerifier
 
@@ -128,58 +127,6 @@ def readyz_loop(url: str, stop: threading.Event, record: Record) -> None:
             time.sleep(0.2)
 
 
-def below(server: subprocess.Popen, known: dict[int, tuple[psutil.Process, str]]) -> list:
-    """Live processes below the server, labelled by where they sit in the tree. Processes seen
-    before stay known: workers outlive a killed forkserver, reparented away from the server."""
-    root = psutil.Process(server.pid)
-    for process in root.children(recursive=True):
-        if process.pid in known:
-            continue
-        try:
-            line = " ".join(process.cmdline())
-            parent = process.ppid()
-        except psutil.Error:
-            continue
-        if "resource_tracker" in line:
-            label = "resource_tracker"
-        elif parent == server.pid:
-            label = "forkserver" if "forkserver" in line else "other"
-        elif known.get(parent, (None, ""))[1] == "forkserver":
-            label = "worker"
-        else:
-            label = "sandbox"
-        known[process.pid] = (process, label)
-    alive = []
-    for pid, (process, label) in list(known.items()):
-        try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                alive.append((process, label))
-                continue
-        except psutil.Error:
-            pass
-        del known[pid]
-    return alive
-
-
-def killer(server: subprocess.Popen, stop: threading.Event, killed: Counter) -> None:
-    rng = random.Random(12)
-    known: dict[int, tuple[psutil.Process, str]] = {}
-    while not stop.wait(0.5):
-        candidates = below(server, known)
-        if not candidates:
-            continue
-        # a kind first, then one of that kind: two workers and a short-lived sandbox would
-        # otherwise be rarely picked next to the long-lived forkserver and resource tracker
-        kinds = sorted({label for _, label in candidates})
-        chosen = rng.choice(kinds)
-        victim, label = rng.choice([c for c in candidates if c[1] == chosen])
-        try:
-            victim.send_signal(signal.SIGKILL)
-            killed[label] += 1
-        except psutil.Error:
-            pass
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
@@ -222,7 +169,7 @@ def test_random_sigkills_below_the_service(
         for i in range(3)
     ]
     threads.append(threading.Thread(target=readyz_loop, args=(url, stop_readyz, record)))
-    kill_thread = threading.Thread(target=killer, args=(process, stop_killer, killed))
+    kill_thread = threading.Thread(target=kill_randomly, args=(process.pid, stop_killer, killed))
     for thread in [*threads, kill_thread]:
         thread.start()
     time.sleep(KILL_SECONDS)
