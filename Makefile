@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint bench system-deps venv-package sandbox-python demo interop-venvs
+.PHONY: serve test lint bench system-deps venv-package sandbox-python languages demo interop-venvs
 
 # A .venv whose pip does not run is half-made (`python3 -m venv` failed after creating
 # bin/python, e.g. before python3-venv was installed) or its interpreter is gone: remove it
@@ -68,6 +68,15 @@ $(SANDBOX_PYTHON_DIR)/.installed:
 	/usr/bin/python3 -m venv $(SANDBOX_PYTHON_DIR) || { rm -rf $(SANDBOX_PYTHON_DIR); exit 1; }
 	$(SANDBOX_PYTHON_DIR)/bin/python -m pip install --quiet $(SANDBOX_PACKAGES) || { rm -rf $(SANDBOX_PYTHON_DIR); exit 1; }
 	touch $@
+
+# Toolchains of the code sandbox's other languages (Debian packages; the sandbox sees /usr
+# only). Java and JavaScript are tested; Go and Rust are defined but were not run here.
+LANGUAGE_PACKAGES ?= default-jdk-headless nodejs golang-go rustc
+
+languages:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  $(LANGUAGE_PACKAGES) >/dev/null
 
 # Host and port come from VERIREWARD_HOST / VERIREWARD_PORT (default 127.0.0.1:8000), as
 # every other setting does.

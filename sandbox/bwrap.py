@@ -239,6 +239,10 @@ class BwrapSandbox:
         ]
         if Path("/usr/lib64").exists():
             argv += ["--symlink", "usr/lib64", "/lib64"]
+        if Path("/etc/alternatives").is_dir():  # /usr/bin/java and friends point through it
+            argv += ["--ro-bind", "/etc/alternatives", "/etc/alternatives"]
+        for config in sorted(Path("/etc").glob("java-*")):  # Debian's JDK keeps its conf there
+            argv += ["--ro-bind", str(config), str(config)]
         if Path("/etc/ld.so.cache").exists():
             argv += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
         argv += [

@@ -25,6 +25,7 @@ class Language:
     run: tuple[str, ...] = ()
     warm_python: bool = False
     modes: tuple[str, ...] = ("stdio",)
+    address_space_mb: int = 0  # at least this much address space per case (runtimes that reserve)
 
 
 PYTHON = Language(
@@ -45,7 +46,9 @@ _MODES = frozenset(("stdio", "call", "script"))
 
 def load_languages() -> dict[str, Language]:
     """Built-ins plus plugins, each plugin checked (the code verifier calls this at start-up)."""
-    languages = {PYTHON.name: PYTHON, CPP.name: CPP}
+    from verireward.sandbox.more_languages import MORE
+
+    languages = {PYTHON.name: PYTHON, CPP.name: CPP, **{lang.name: lang for lang in MORE}}
     for ep in entry_points(group="verireward.sandbox_languages"):
         origin = f"sandbox language {ep.name!r} ({ep.value}, distribution {_dist(ep)})"
         try:

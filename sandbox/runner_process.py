@@ -53,7 +53,7 @@ def payload(
         "run": list(language.run),
         "timeout_s": limits.timeout_s,
         "compile_timeout_s": limits.compile_timeout_s,
-        "memory_mb": limits.memory_mb,
+        "memory_mb": max(limits.memory_mb, language.address_space_mb),
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
         "sys_path": list(sys_path),  # the sandbox-python packages, as seen from inside
