@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from verireward.sandbox import BwrapSandbox
 from verireward.service.app import create_app
 from verireward.service.settings import Settings
@@ -112,3 +113,22 @@ def serve_app() -> Iterator[Callable[..., str]]:
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def keyed_server() -> Iterator[str]:
+    """A real server (thread, loopback) that wants the API key ``k3y`` (``/readyz`` too, so
+    this polls ``/healthz``)."""
+    settings = Settings(api_key=SecretStr("k3y"), port=free_port())
+    config = uvicorn.Config(create_app(settings, load_registry()), port=settings.port)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{settings.port}"
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert httpx.get(f"{url}/healthz").status_code == 200
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

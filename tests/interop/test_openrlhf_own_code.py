@@ -77,3 +77,20 @@ def test_openrlhf_rollout_and_batching_on_mixed_data(
             0.0,
         ]  # 0.0 where math did not apply
         assert all(set(b["info"]) >= set(KEYS) for b in batches)
+
+
+def test_openrlhf_reaches_a_keyed_profile_through_url_user_info(
+    keyed_server: str, tmp_path: Path
+) -> None:
+    # R1-Distill's template opens <think> in the prompt; the key rides in the URL (basic auth,
+    # which OpenRLHF's aiohttp sends by itself); OpenRLHF would log a failure and leave None.
+    prompt = CHAT.format(q="2+2?") + "<think>"
+    samples = [{"prompt": prompt, "response": "2 + 2 = 4</think> <answer>4</answer>", "label": "4"}]
+    path = tmp_path / "samples.json"
+    path.write_text(json.dumps(samples))
+    url = (
+        keyed_server.replace("http://", "http://openrlhf:k3y@") + "/profiles/r1-distill/get_reward"
+    )
+    report = run_driver("openrlhf", "openrlhf_driver.py", url, str(path))
+    assert report["responses"][0]["reward"] == [pytest.approx(1.1)]  # format counted as met
+    assert report["responses"][0]["extra_logs"]["format"] == [1.0]

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import math
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
-import uvicorn
-from pydantic import SecretStr
 from verireward.policy_client.adapters.items import item_fields
 from verireward.policy_client.adapters.trl import AsyncVeriReward, VeriReward
 from verireward.policy_client.adapters.verl import compute_score, compute_score_batch
 from verireward.policy_client.reward_client import RewardServiceError
-from verireward.service.app import create_app
-from verireward.service.settings import Settings
-from verireward.verifiers import load_registry
 
-from tests.conftest import free_port
 from tests.policy_client.tiny import tiny_model, tiny_tokenizer
 
 pytestmark = pytest.mark.integration
@@ -131,24 +121,6 @@ def test_verl_batch_with_numpy_columns(live_server: str, monkeypatch: pytest.Mon
         ),
     )
     assert batch == [pytest.approx(1.1), pytest.approx(1.0), pytest.approx(1.3)]
-
-
-@pytest.fixture
-def keyed_server() -> Iterator[str]:
-    """A real server that wants the key ``k3y`` (``/readyz`` too, so poll ``/healthz``)."""
-    settings = Settings(api_key=SecretStr("k3y"), port=free_port())
-    config = uvicorn.Config(create_app(settings, load_registry()), port=settings.port)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{settings.port}"
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert httpx.get(f"{url}/healthz").status_code == 200
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_api_key_from_the_environment(keyed_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
