@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def scoring_service(url: str | None = None, ready_s: float = 60.0) -> Iterator[str]:
+def scoring_service(url: str | None = None, ready_s: float = 180.0) -> Iterator[str]:
     """Yield ``url`` as given, or the URL of a service started here and stopped on exit."""
     if url:
         yield url.rstrip("/")

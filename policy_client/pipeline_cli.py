@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from typing import Any
 
 
@@ -27,6 +29,8 @@ def run_pipeline_command(args: argparse.Namespace) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    # SIGTERM unwinds like Ctrl-C, so the service this run started is stopped with it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     rows = run_pipeline(
         preset(args.preset), args.out, args.url, args.device, args.seed, args.api_key
     )
