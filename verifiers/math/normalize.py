@@ -9,6 +9,7 @@ to LaTeX. It never changes a value: ``1,2`` stays a list, only ``1,234,567`` los
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _UNICODE = {
     "\u2212": "-",
@@ -67,9 +68,22 @@ _TRAILING_UNIT = re.compile(
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+(?:\.\d+)?$")
 
 
+_TRANSLATE = str.maketrans(_UNICODE)
+
+
 def normalize(text: str) -> str:
-    for char, replacement in _UNICODE.items():
-        text = text.replace(char, replacement)
+    """Cached for short texts: a group's completions mostly share a handful of final answers
+    (long ones are not kept, so the cache stays small)."""
+    return _normalize_short(text) if len(text) <= 2_000 else _normalize(text)
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    text = text.translate(_TRANSLATE)
     text = text.replace("**", "").strip()
     text = _strip_delimiters(text)
     text = _clock(text)
@@ -85,6 +99,7 @@ def normalize(text: str) -> str:
     text = text.rstrip(".;").strip()
     text = re.sub(r"^\$\s*(?=[\d.])", "", text)  # "$5" as currency
     text = _TRAILING_UNIT.sub("", text).strip()
+    text = _clock(text)  # "\\text{4:30 p.m.}" is a time once its wrapper is gone
     if _THOUSANDS.match(text):
         text = re.sub(r"\{,\}|,|\\,| ", "", text)
     return text

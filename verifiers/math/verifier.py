@@ -26,6 +26,7 @@ from verireward.verifiers.protocol import Item, Verdict
 
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?")
 _LATEX_FRACTION = re.compile(r"(-?)\\frac\{(\d+)\}\{(\d+)\}")
+_MIXED_NUMBER = re.compile(r"(-?)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}")
 _IMAGINARY = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
 _CHOICE_WITH_TEXT = re.compile(r"^\(?([A-J])\)[.:]?\s+(.*)$")
 
@@ -100,7 +101,7 @@ class MathVerifier:
             if numbers[0] != numbers[1] and rounds_to(numbers[0], answer, reference):
                 return _judged(True, "rounded_reference", **details)
             return _judged(numbers[0] == numbers[1], "rational_fast_path", **details)
-        return None
+        return _marked_numbers(answer, reference, details)
 
     def verify(self, item: Item, params: MathParams) -> Verdict:
         quick = self.quick_verify(item, params)
@@ -146,7 +147,36 @@ def _prepared(completion: str, raw_reference: str, fallback_last_number: bool) -
     return _Prepared(answer or None, normalize(reference.text), extraction.source, reference.source)
 
 
+def _marked_numbers(answer: str, reference: str, details: dict) -> Verdict | None:
+    """``25%`` or ``48\\degree`` against a plain number, decided as the units rules would
+    (units.py) without sympy: ``x%`` is ``x`` or ``x/100``; ``x°`` is ``x`` (``x·π/180`` is
+    never a plain rational unless both are 0)."""
+    (a, a_mark), (b, b_mark) = _marked(answer), _marked(reference)
+    if a is None or b is None or not (a_mark or b_mark):
+        return None
+    if a_mark == b_mark:
+        return _judged(a == b, "percent" if a_mark == "%" else "degrees", **details)
+    if a_mark and b_mark:
+        return None  # a percentage against an angle: leave it to the worker
+    mark, marked, bare = (a_mark, a, b) if a_mark else (b_mark, b, a)
+    same = bare in (marked, marked / 100) if mark == "%" else bare == marked
+    return _judged(same, "percent" if mark == "%" else "degrees", **details)
+
+
+def _marked(text: str) -> tuple[Fraction | None, str]:
+    for mark, suffix in (("%", "%"), ("°", "\\degree")):
+        if text.endswith(suffix):
+            return _plain_number(text[: -len(suffix)].strip()), mark
+    return _plain_number(text), ""
+
+
 def _plain_number(text: str) -> Fraction | None:
+    mixed = _MIXED_NUMBER.fullmatch(text)
+    if mixed:  # "12 \\frac{3}{5}" is 12 3/5 (the parser's mixed-number rule)
+        sign, whole, top, bottom = mixed.groups()
+        if int(bottom) == 0:
+            return None
+        return (int(whole) + Fraction(int(top), int(bottom))) * (-1 if sign else 1)
     fraction = _LATEX_FRACTION.fullmatch(text)
     if fraction:
         sign, top, bottom = fraction.groups()
