@@ -313,6 +313,10 @@ class BwrapSandbox:
                 handle.close()
                 continue
             self.last_uid = FIRST_SLOT_UID + slot
+            # A holder that was SIGKILLed dropped its lock without emptying the slot, and its
+            # sandbox can outlive it for a moment: clear it, or the uid's RLIMIT_NPROC is spent
+            # and bwrap fails to fork for an honest submission.
+            _kill_uid(self.last_uid)
             return self.last_uid, handle
         raise SandboxUnavailable(f"all {SLOTS} sandbox slots are busy")
 
