@@ -317,11 +317,6 @@ class BwrapSandbox:
             # sandbox can outlive it for a moment: clear it, or the uid's RLIMIT_NPROC is spent
             # and bwrap fails to fork for an honest submission.
             _kill_uid(self.last_uid)
-            if _has_processes(self.last_uid):
-                # what is left is a zombie no one of ours can reap (its parent died with the
-                # holder): it still counts against the uid's RLIMIT_NPROC, so use another slot
-                handle.close()
-                continue
             return self.last_uid, handle
         raise SandboxUnavailable(f"all {SLOTS} sandbox slots are busy")
 
@@ -386,15 +381,6 @@ def _kill_uid(uid: int, patience_s: float = 2.0) -> None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.01)
-
-
-def _has_processes(uid: int) -> bool:
-    """Whether any process of ``uid`` is left, zombies of other parents included."""
-    for entry in os.scandir("/proc"):
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                return True
-    return False
 
 
 def _processes_of(uid: int) -> tuple[list[int], list[int]]:
