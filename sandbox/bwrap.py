@@ -15,8 +15,6 @@ Measured on the development machine, these hold together and are all applied:
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
 import os
 import queue
 import shutil
@@ -30,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from verireward.sandbox import slots
 from verireward.sandbox.errors import SandboxError, SandboxUnavailable
 from verireward.sandbox.job import Job, Limits, RunResult
 from verireward.sandbox.languages import Language
@@ -47,13 +46,9 @@ from verireward.sandbox.uids import can_switch_uid
 from verireward.sandbox.warm_pool import Started, WarmPool
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-# Slot uids are kernel uids, shared by every container and the host (no user-namespace
-# remapping): two services on one machine need ranges of their own, or one's cleanup kills the
-# other's sandboxes and their fork bombs share a process limit.
-FIRST_SLOT_UID = int(os.environ.get("VERIREWARD_SANDBOX_FIRST_UID", "61000"))
-_PR_SET_CHILD_SUBREAPER = 36
 _PROBE_KILLED = "the bubblewrap probe was killed from outside; probing again on next use"
-SLOTS = 64
+_START_ATTEMPTS = 4  # a start refused with EAGAIN is tried on other slots
+_RETRY_PAUSE_S = 0.05  # times the attempt: a dying namespace takes milliseconds to go
 _WARM_CASES = 1_000  # a pre-started runner's CPU backstop (its job's wall deadline still holds)
 
 
@@ -133,7 +128,7 @@ class BwrapSandbox:
             raise SandboxUnavailable(reason)
         if not self._reaping and can_switch_uid():
             # only processes that run sandboxes (workers) take orphans on, and reap them
-            _become_subreaper()
+            slots.become_subreaper()
             self._reaping = True
         started = self._pool.take(limits)
         if started is not None:
@@ -151,19 +146,38 @@ class BwrapSandbox:
             finally:
                 self._retire(started)
         try:
-            with self._slot() as uid:
-                return run_runner(
-                    self._argv(limits),
-                    payload(job, language, limits, reap=True, sys_path=self._sys_path()),
-                    max(1, len(job.inputs)),
-                    limits,
-                    rlimits(limits, len(job.inputs)),
-                    cwd="/",
-                    user=uid,
-                    on_case=on_case,
-                )
+            return self._run_cold(job, language, limits, on_case)
         finally:
             self._retire(None)
+
+    def _run_cold(
+        self, job: Job, language: Language, limits: Limits, on_case: CaseCallback | None
+    ) -> RunResult:
+        """Start a sandbox for this job. A start that the kernel refuses for want of processes
+        (EAGAIN: the slot uid's RLIMIT_NPROC still spent by a killed holder's dying or unreaped
+        sandbox) is retried on another slot: bwrap failed before any program ran."""
+        refused: set[int] = set()
+        for attempt in range(_START_ATTEMPTS):
+            with self._slot(avoid=refused) as uid:
+                try:
+                    return run_runner(
+                        self._argv(limits),
+                        payload(job, language, limits, reap=True, sys_path=self._sys_path()),
+                        max(1, len(job.inputs)),
+                        limits,
+                        rlimits(limits, len(job.inputs)),
+                        cwd="/",
+                        user=uid,
+                        on_case=on_case,
+                    )
+                except SandboxUnavailable as exc:
+                    if uid is None or not slots.out_of_processes(str(exc)):
+                        raise
+                    if attempt == _START_ATTEMPTS - 1:
+                        raise SandboxUnavailable(f"{exc} [{slots.census(uid)}]") from exc
+                    refused.add(uid)
+            time.sleep(_RETRY_PAUSE_S * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _retire(self, started: Started | None) -> None:
         """Tear down a used sandbox and start spares, after the result is back, in one
@@ -200,7 +214,7 @@ class BwrapSandbox:
                 self._argv(Limits()), rlimits(Limits(), _WARM_CASES), cwd="/", user=uid
             )
         except SandboxUnavailable:
-            self._release_slot(uid, handle)
+            slots.release(uid, handle)
             return None
         return Started(process, uid, handle)
 
@@ -211,7 +225,7 @@ class BwrapSandbox:
         for stream in (started.process.stdin, started.process.stdout, started.process.stderr):
             with contextlib.suppress(OSError):
                 stream.close() if stream is not None else None
-        self._release_slot(started.uid, started.handle)
+        slots.release(started.uid, started.handle)
 
     def _sys_path(self) -> tuple[str, ...]:
         return (SANDBOX_SITE,) if self.python_env.site_packages else ()
@@ -292,40 +306,21 @@ class BwrapSandbox:
         return argv
 
     @contextmanager
-    def _slot(self) -> Iterator[int | None]:
+    def _slot(self, avoid: set[int] | frozenset[int] = frozenset()) -> Iterator[int | None]:
         """A uid of our own for this run (when we can switch: root, or the capabilities)."""
-        uid, handle = self._acquire_slot()
+        uid, handle = self._acquire_slot(avoid)
         try:
             yield uid
         finally:
-            self._release_slot(uid, handle)
+            slots.release(uid, handle)
 
-    def _acquire_slot(self) -> tuple[int | None, IO[Any] | None]:
-        if not can_switch_uid():
-            return None, None
-        lock_dir = Path(tempfile.gettempdir()) / "verireward-sandbox-slots"
-        lock_dir.mkdir(exist_ok=True)
-        for slot in range(SLOTS):
-            handle = open(lock_dir / f"{slot}.lock", "w")  # noqa: SIM115
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            self.last_uid = FIRST_SLOT_UID + slot
-            # A holder that was SIGKILLed dropped its lock without emptying the slot, and its
-            # sandbox can outlive it for a moment: clear it, or the uid's RLIMIT_NPROC is spent
-            # and bwrap fails to fork for an honest submission.
-            _kill_uid(self.last_uid)
-            return self.last_uid, handle
-        raise SandboxUnavailable(f"all {SLOTS} sandbox slots are busy")
-
-    @staticmethod
-    def _release_slot(uid: int | None, handle: IO[Any] | None) -> None:
+    def _acquire_slot(
+        self, avoid: set[int] | frozenset[int] = frozenset()
+    ) -> tuple[int | None, IO[Any] | None]:
+        uid, handle = slots.acquire(avoid)
         if uid is not None:
-            _kill_uid(uid)  # a slot is handed on empty
-        if handle is not None:
-            handle.close()
+            self.last_uid = uid
+        return uid, handle
 
     def _probe(self) -> str | None:
         if not Path(self.bwrap).exists():
@@ -357,46 +352,3 @@ def _hint(detail: str) -> str:
     if "mount proc" in detail:  # Docker masks parts of /proc; a fresh /proc is then refused
         return "in a container: needs security_opt systempaths=unconfined, see compose.yaml"
     return "unprivileged user namespaces off, or a container's seccomp/AppArmor profile?"
-
-
-def _become_subreaper() -> None:
-    """Orphaned sandbox processes come back to us (not to a PID 1 that may never reap them):
-    zombies of a slot uid count against its RLIMIT_NPROC until someone reaps them."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
-def _kill_uid(uid: int, patience_s: float = 2.0) -> None:
-    """SIGKILL every process of ``uid`` and reap what was orphaned to us, until none is left
-    (PID-namespace teardown is asynchronous)."""
-    deadline = time.monotonic() + patience_s
-    while time.monotonic() < deadline:
-        alive, zombies = _processes_of(uid)
-        for pid in zombies:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-        if not alive:
-            return
-        for pid in alive:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.01)
-
-
-def _processes_of(uid: int) -> tuple[list[int], list[int]]:
-    """(live processes of ``uid``, its zombies that are our children)."""
-    alive, zombies = [], []
-    me = os.getpid()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            if entry.stat().st_uid != uid:
-                continue
-            with open(f"{entry.path}/stat") as handle:
-                state, parent = handle.read().rpartition(")")[2].split()[:2]
-            if state != "Z":
-                alive.append(int(entry.name))
-            elif int(parent) == me:
-                zombies.append(int(entry.name))
-    return alive, zombies

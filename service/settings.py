@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     sandbox_first_uid: int = Field(
         61_000,
         ge=1000,
-        description="first of the 64 per-slot sandbox uids (read by sandbox/bwrap.py from this"
+        description="first of the 64 per-slot sandbox uids (read by sandbox/slots.py from this"
         " environment variable); services sharing a machine need ranges of their own",
     )
     cache_size: int = Field(65_536, ge=0, description="LRU entries of verdicts across batches")

@@ -16,6 +16,8 @@ slots is a thread in the service that owns one worker process and a pipe to it:
 - ``ready()`` is true only while some worker is alive: ``/readyz`` answers 503 while the pool
   cannot score, and when no worker can start, queued tasks fail at once instead of hanging.
 
+The pool's process adopts and reaps what dies below it (``orphans``): a killed worker's sandbox
+processes would otherwise wait for PID 1 to reap them, spending their slot's process limit.
 Each worker has an address-space cap, so a runaway computation dies alone. The pipe, not the
 ``multiprocessing`` sentinel, tells whether a worker lives: a forkserver child's sentinel reads
 as dead once the forkserver is gone, although the worker is not.
@@ -40,6 +42,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+
+from verireward.verifiers import orphans
 
 log = logging.getLogger(__name__)
 _IDLE_CHECK_S = 0.5  # how often an idle slot checks that its worker still lives
@@ -125,6 +129,8 @@ class _Worker:
             self.conn.close()
         with contextlib.suppress(Exception):
             self.process.join(timeout=1)  # reaped by the forkserver; this drops our handle
+        if self.process.pid is not None:  # or by us, if the forkserver died before it
+            orphans.reap_when_dead(self.process.pid)
 
 
 @dataclass(eq=False)
@@ -161,6 +167,7 @@ class WorkerPool:
         with self._lock:
             if self._threads or self._closing:
                 return
+            orphans.adopt_orphans()  # what dies below us comes back here to be reaped
             self._imports = tuple(sorted({*self._imports, *preload}))
             if self._imports:  # takes effect when the forkserver (re)starts
                 self._context.set_forkserver_preload(list(self._imports))
