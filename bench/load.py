@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import statistics
 import sys
 import threading
@@ -92,6 +93,7 @@ class Tally:
     busy_latencies: list[float] = field(default_factory=list)
     crashed: int = 0  # worker_crashed nulls
     other_nulls: int = 0
+    crash_reasons: Counter = field(default_factory=Counter)  # their messages, numbers blanked
 
 
 async def client_loop(
@@ -127,6 +129,11 @@ async def client_loop(
                     1 for r, i in zip(results, items, strict=False) if r["id"] != i["id"]
                 ) + max(0, len(items) - len(results))
                 codes = [r["error"]["code"] for r in results if r["reward"] is None]
+                tally.crash_reasons.update(
+                    re.sub(r"\d+", "N", r["error"]["message"])[:80]
+                    for r in results
+                    if r["reward"] is None and r["error"]["code"] == "worker_crashed"
+                )
                 tally.crashed += codes.count("worker_crashed")
                 tally.other_nulls += len(codes) - codes.count("worker_crashed")
             else:
@@ -190,6 +197,8 @@ def fault_run(clients: int, seconds: float, size: int) -> None:
         f"p99 {1000 * percentile(during.latencies, 99):.0f} ms during, "
         f"{1000 * percentile(after.latencies, 99):.0f} ms after"
     )
+    for reason, count in during.crash_reasons.most_common(6):
+        print(f"  worker_crashed during: {count} x {reason}")
 
 
 def report(name: str, tally: Tally, seconds: float) -> None:
