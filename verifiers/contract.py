@@ -53,6 +53,12 @@ HOOKS: dict[str, Hook] = {
         "(low, high) every score lies in, or a method (params) -> (low, high); failures the engine"
         " decides (too_long, timeout, memory_limit, too_deep) score low",
     ),
+    "prepare": Hook(
+        ("item", "params"),
+        None,
+        "per-item verifiers: the Item its other hooks and its worker receive, built once per item"
+        " in the service (answer extraction, normalization); None: the item as sent",
+    ),
     "cache_key": Hook(
         ("item", "params"),
         None,
@@ -86,6 +92,7 @@ class Contract:
     batch: bool
     reads_verdicts: bool
     unavailable_code: ErrorCode
+    prepare: Callable[[Any, Any], Any] | None
     cache_key: Callable[[Any, Any], Hashable | None] | None
     quick_verify: Callable[[Any, Any], Verdict | None] | None
     deadline_s: Callable[[Any, Any], float] | None
@@ -123,6 +130,8 @@ def contract_of(verifier: Any) -> Contract:
     needed = "verify_batch" if batch else "verify"
     if not callable(getattr(verifier, needed, None)):
         raise RegistryError(f"{label}: a {'batch ' if batch else ''}verifier needs {needed}()")
+    if batch and hasattr(verifier, "prepare"):
+        raise RegistryError(f"{label}.prepare is for per-item verifiers; a batch one sees items")
     try:
         code = ErrorCode(getattr(verifier, "unavailable_code", ErrorCode.VERIFIER_UNAVAILABLE))
     except ValueError as exc:
@@ -134,6 +143,7 @@ def contract_of(verifier: Any) -> Contract:
         batch=batch,
         reads_verdicts=bool(getattr(verifier, "reads_verdicts", False)),
         unavailable_code=code,
+        prepare=getattr(verifier, "prepare", None),
         cache_key=getattr(verifier, "cache_key", None),
         quick_verify=getattr(verifier, "quick_verify", None),
         deadline_s=getattr(verifier, "deadline_s", None),

@@ -3,6 +3,8 @@
 Cheap string work (extraction, normalization, string/choice/text matches and the plain-number
 fast path) runs inline through ``quick_verify``; what needs sympy runs in a worker process with
 a hard deadline, so a pathological answer costs one worker for ``timeout_s`` and nothing else.
+Extraction and normalization run once per item, in ``prepare``: the cache key, the quick path
+and the worker read the ``PreparedItem`` it returns, and the worker never sees the completion.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from functools import lru_cache
 
 import sympy as sp
 from verireward.verifiers.errors import ErrorCode
-from verireward.verifiers.math.answers import choice_letter, is_text_answer, parse_answer
+from verireward.verifiers.math.answers import (
+    Answer,
+    choice_letter,
+    is_text_answer,
+    parse_answer,
+)
 from verireward.verifiers.math.equivalence import equal, rule_family
 from verireward.verifiers.math.extract import extract_answer
 from verireward.verifiers.math.latex_parser import ParseError
@@ -29,6 +36,8 @@ _LATEX_FRACTION = re.compile(r"(-?)\\frac\{(\d+)\}\{(\d+)\}")
 _MIXED_NUMBER = re.compile(r"(-?)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}")
 _IMAGINARY = re.compile(r"(?<![a-zA-Z\\])i(?![a-zA-Z])")
 _CHOICE_WITH_TEXT = re.compile(r"^\(?([A-J])\)[.:]?\s+(.*)$")
+_CLOCK = re.compile(r"\d\d:\d\d")  # as answers.py reads a time of day
+_CAPITALS = frozenset("ABCDEFGHIJ")  # choice letters; as answers each is a free symbol
 
 
 @dataclass(frozen=True)
@@ -47,19 +56,40 @@ class MathParams:
 
 
 @dataclass(frozen=True, slots=True)
+class _Reference:
+    """A reference as read once (the 16 completions of a prompt share it): its graded text and
+    what the quick path asks of it."""
+
+    text: str
+    source: str
+    letter: str | None  # a choice letter A-J
+    is_text: bool  # words (``yes``, ``Tuesday``)
+    number: Fraction | None  # a plain number or fraction
+    clock: bool  # a time of day, ``16:30``
+
+
+@dataclass(frozen=True, slots=True)
 class _Prepared:
     answer: str | None
-    reference: str
+    reference: _Reference
     source: str
-    reference_source: str
+    fallback_last_number: bool
 
     def details(self) -> dict[str, str | None]:
         return {
             "extracted": self.answer,
-            "reference": self.reference,
+            "reference": self.reference.text,
             "source": self.source,
-            "reference_source": self.reference_source,
+            "reference_source": self.reference.source,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedItem(Item):
+    """An item after ``MathVerifier.prepare``: ``prepared`` holds the extracted, normalized
+    answer and reference; the completion itself is dropped (the worker does not need it)."""
+
+    prepared: _Prepared | None = None
 
 
 def _judged(passed: bool, rule: str, **details: object) -> Verdict:
@@ -74,77 +104,133 @@ class MathVerifier:
     Params = MathParams
     execution = "process"
 
+    def prepare(self, item: Item, params: MathParams) -> Item:
+        """Extraction and normalization, once per item (the engine calls this first)."""
+        if item.answer is None or isinstance(item, PreparedItem):
+            return item
+        prepared = _prepare(item.completion, item.answer, params.fallback_last_number)
+        return PreparedItem("", item.id, answer=prepared.reference.text, prepared=prepared)
+
     def cache_key(self, item: Item, params: MathParams) -> tuple[str | None, str] | None:
         if item.answer is None:
             return None
-        prepared = _prepare(item, params)
-        return (prepared.answer, prepared.reference)
+        prepared = _prepared_of(item, params)
+        return (prepared.answer, prepared.reference.text)
 
     def quick_verify(self, item: Item, params: MathParams) -> Verdict | None:
         """Decide without sympy when the strings suffice; ``None`` sends it to a worker."""
         if item.answer is None:
             return Verdict.error(ErrorCode.MISSING_REFERENCE, "math needs the item's 'answer'")
-        prepared = _prepare(item, params)
-        answer, reference = prepared.answer, prepared.reference
-        details = prepared.details()
-        if answer is None:
-            return Verdict.failed("no_answer", **details)
-        if answer == reference:
-            return _judged(True, "string_match", **details)
-        letter = choice_letter(reference)
-        if letter is not None:
-            return _judged(_choice_of(answer) == letter, "choice_letter", **details)
-        if is_text_answer(reference):
-            return _judged(_words(answer) == _words(reference), "text_match", **details)
-        numbers = _plain_number(answer), _plain_number(reference)
-        if numbers[0] is not None and numbers[1] is not None:
-            if numbers[0] != numbers[1] and rounds_to(numbers[0], answer, reference):
-                return _judged(True, "rounded_reference", **details)
-            return _judged(numbers[0] == numbers[1], "rational_fast_path", **details)
-        return _marked_numbers(answer, reference, details)
+        return _quick(_prepared_of(item, params))
 
     def verify(self, item: Item, params: MathParams) -> Verdict:
-        quick = self.quick_verify(item, params)
-        if quick is not None:
-            return quick
-        prepared = _prepare(item, params)
-        answer, reference = prepared.answer or "", prepared.reference
-        details = prepared.details()
-        imaginary = bool(_IMAGINARY.search(reference))
-        try:
-            parsed_reference = parse_answer(reference, imaginary)
-        except ParseError as exc:
-            why = malformed(reference)
-            if why is not None or isinstance(exc, RefusedError):
-                return Verdict.error(
-                    ErrorCode.REFERENCE_UNPARSEABLE, f"reference {reference!r}: {why or exc}"
-                )
-            # Prose or notation we do not read: exact text, never a guess at its value.
-            same = canonical_text(answer) == canonical_text(reference)
-            return _judged(same, "text_match", reference_kind="text", why=str(exc), **details)
-        try:
-            parsed_answer = parse_answer(answer, imaginary)
-        except ParseError as exc:
-            return Verdict.failed("unparseable", error=str(exc), **details)
-        rule = equal(parsed_answer, parsed_reference)
-        exact = isinstance(parsed_answer, sp.Expr)
-        if rule is None and exact and rounds_to(parsed_answer, answer, reference):
-            rule = "rounded_reference"  # the dataset rounded: "85.71" for 600/7
-        return _judged(rule is not None, rule or rule_family(parsed_reference), **details)
+        if item.answer is None:
+            return Verdict.error(ErrorCode.MISSING_REFERENCE, "math needs the item's 'answer'")
+        prepared = _prepared_of(item, params)
+        quick = _quick(prepared)
+        return quick if quick is not None else _with_sympy(prepared)
 
 
-def _prepare(item: Item, params: MathParams) -> _Prepared:
-    return _prepared(item.completion, str(item.answer), params.fallback_last_number)
+def _quick(prepared: _Prepared) -> Verdict | None:
+    answer, reference = prepared.answer, prepared.reference
+    details = prepared.details()
+    if answer is None:
+        return Verdict.failed("no_answer", **details)
+    if answer == reference.text:
+        return _judged(True, "string_match", **details)
+    if reference.letter is not None:
+        return _judged(_choice_of(answer) == reference.letter, "choice_letter", **details)
+    if reference.is_text:
+        return _judged(_words(answer) == _words(reference.text), "text_match", **details)
+    number = _plain_number(answer)
+    if number is not None and reference.number is not None:
+        if number != reference.number and rounds_to(number, answer, reference.text):
+            return _judged(True, "rounded_reference", **details)
+        return _judged(number == reference.number, "rational_fast_path", **details)
+    if _other_kinds(answer, number, reference):
+        # what the worker decides too: a time of day is a text, a capital letter a symbol;
+        # neither is ever a number (tests/verifiers/test_math_prepare.py checks they agree)
+        return _judged(False, "value", **details)
+    return _marked_numbers(answer, reference.text, details)
 
 
-@lru_cache(maxsize=256)
-def _prepared(completion: str, raw_reference: str, fallback_last_number: bool) -> _Prepared:
-    """Extraction and normalization, once per distinct item (the cache key, the quick path and
-    the worker all ask for it)."""
+def _other_kinds(answer: str, number: Fraction | None, reference: _Reference) -> bool:
+    """A time of day against a number or another time, a capital letter against a number."""
+    clock = bool(_CLOCK.fullmatch(answer))
+    if reference.clock:
+        return number is not None or clock  # equal times were a string match
+    if reference.number is not None:
+        return clock or answer in _CAPITALS
+    return False
+
+
+def _with_sympy(prepared: _Prepared) -> Verdict:
+    """The worker's part: parse both sides and compare them under the equivalence rules."""
+    answer, reference = prepared.answer or "", prepared.reference.text
+    details = prepared.details()
+    imaginary = bool(_IMAGINARY.search(reference))
+    try:
+        parsed_reference = _parse_reference(reference, imaginary)
+    except ParseError as exc:
+        why = malformed(reference)
+        if why is not None or isinstance(exc, RefusedError):
+            return Verdict.error(
+                ErrorCode.REFERENCE_UNPARSEABLE, f"reference {reference!r}: {why or exc}"
+            )
+        # Prose or notation we do not read: exact text, never a guess at its value.
+        same = canonical_text(answer) == canonical_text(reference)
+        return _judged(same, "text_match", reference_kind="text", why=str(exc), **details)
+    try:
+        parsed_answer = parse_answer(answer, imaginary)
+    except ParseError as exc:
+        return Verdict.failed("unparseable", error=str(exc), **details)
+    rule = equal(parsed_answer, parsed_reference)
+    exact = isinstance(parsed_answer, sp.Expr)
+    if rule is None and exact and rounds_to(parsed_answer, answer, reference):
+        rule = "rounded_reference"  # the dataset rounded: "85.71" for 600/7
+    return _judged(rule is not None, rule or rule_family(parsed_reference), **details)
+
+
+@lru_cache(maxsize=1024)
+def _parse_reference(reference: str, imaginary: bool) -> Answer:
+    """A worker parses a reference once: a group's wrong answers share it (parsed answers are
+    immutable sympy trees and dataclasses, so sharing one is safe)."""
+    return parse_answer(reference, imaginary)
+
+
+def _prepared_of(item: Item, params: MathParams) -> _Prepared:
+    if isinstance(item, PreparedItem) and item.prepared is not None:
+        if item.prepared.fallback_last_number != params.fallback_last_number:
+            raise ValueError("item prepared with other params")  # never graded the wrong way
+        return item.prepared
+    return _prepare(item.completion, str(item.answer), params.fallback_last_number)
+
+
+def _prepare(completion: str, raw_reference: str, fallback_last_number: bool) -> _Prepared:
     extraction = extract_answer(completion, fallback_last_number)
     answer = normalize(extraction.text) if extraction.text is not None else None
-    reference = extract_reference(raw_reference)
-    return _Prepared(answer or None, normalize(reference.text), extraction.source, reference.source)
+    return _Prepared(
+        answer or None, _reference(str(raw_reference)), extraction.source, fallback_last_number
+    )
+
+
+def _reference(raw: str) -> _Reference:
+    # kept only for references of answer size: a long solution is extracted anew each time
+    return _read_reference(raw) if len(raw) <= 4_000 else _read_reference.__wrapped__(raw)
+
+
+@lru_cache(maxsize=4096)
+def _read_reference(raw: str) -> _Reference:
+    found = extract_reference(raw)
+    text = normalize(found.text)
+    return _Reference(
+        text,
+        found.source,
+        choice_letter(text),
+        is_text_answer(text),
+        _plain_number(text),
+        bool(_CLOCK.fullmatch(text)),
+    )
 
 
 def _marked_numbers(answer: str, reference: str, details: dict) -> Verdict | None:
