@@ -157,6 +157,21 @@ def _byte_ids(text: str, limit: int = 256) -> list[int]:
     return [b + 1 for b in text.encode()[-limit:]]  # 0 is padding; keep the end
 
 
+def _byte_llama(config_class: Any, **extra: Any) -> Any:
+    """A 2-layer Llama config over byte tokens (id 0 is padding), random init, no download."""
+    return config_class(
+        vocab_size=257,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=4,
+        pad_token_id=0,
+        bos_token_id=None,
+        **extra,
+    )
+
+
 class _TinyLM:
     """A random 2-layer Llama over byte tokens (built from a config; nothing downloaded)."""
 
@@ -165,18 +180,7 @@ class _TinyLM:
         from transformers import LlamaConfig, LlamaForCausalLM
 
         torch.manual_seed(seed)
-        config = LlamaConfig(
-            vocab_size=257,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=4,
-            max_position_embeddings=512,
-            pad_token_id=0,
-            bos_token_id=None,
-            eos_token_id=None,
-        )
+        config = _byte_llama(LlamaConfig, max_position_embeddings=512, eos_token_id=None)
         self.model = LlamaForCausalLM(config).eval()
         self.torch = torch
         self.lock = threading.Lock()
@@ -215,17 +219,7 @@ class RewardServer(_Served):
         from transformers import LlamaConfig, LlamaForSequenceClassification
 
         torch.manual_seed(seed)
-        config = LlamaConfig(
-            vocab_size=257,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=4,
-            max_position_embeddings=1024,
-            pad_token_id=0,
-            num_labels=1,
-        )
+        config = _byte_llama(LlamaConfig, max_position_embeddings=1024, num_labels=1)
         self.model = LlamaForSequenceClassification(config).eval()
         self.torch = torch
         self.lock = threading.Lock()
