@@ -79,7 +79,7 @@ class BwrapSandbox:
         self._pool = WarmPool(warm, self._start_warm, self._release)
         self.last_uid: int | None = None  # the slot uid of the last sandbox started (for tests)
         self._retiring: queue.Queue[Started | None] = queue.Queue()
-        self._retirer: threading.Thread | None = None
+        self._retirers: list[threading.Thread] = []
         self._retire_lock = threading.Lock()
 
     def _precompile(self) -> str:
@@ -185,9 +185,12 @@ class BwrapSandbox:
         if self._pool.size <= 0:
             return
         with self._retire_lock:
-            if self._retirer is None:
-                self._retirer = threading.Thread(target=self._retire_loop, daemon=True)
-                self._retirer.start()
+            # one long-lived thread per spare: teardowns and starts overlap (each start is a
+            # bwrap and an interpreter coming up, tens of milliseconds of CPU)
+            while len(self._retirers) < self._pool.size:
+                thread = threading.Thread(target=self._retire_loop, daemon=True)
+                thread.start()
+                self._retirers.append(thread)
         self._retiring.put(started)
 
     def _retire_loop(self) -> None:

@@ -31,6 +31,7 @@ class WarmPool:
         self.size = size
         self._start, self._release = start, release
         self._idle: list[Started] = []
+        self._starting = 0  # spares being started right now (outside the lock)
         self._lock = threading.Lock()
 
     @staticmethod
@@ -57,12 +58,23 @@ class WarmPool:
         return None
 
     def fill(self) -> None:
-        with self._lock:
-            while len(self._idle) < self.size:
-                started = self._start()
-                if started is None:  # no free slot: run without a spare
+        """Start spares until the pool is full. Several threads may fill at once: each start
+        happens outside the lock, so spares come up side by side on several cores."""
+        while True:
+            with self._lock:
+                if len(self._idle) + self._starting >= self.size:
                     return
-                self._idle.append(started)
+                self._starting += 1
+            started = None
+            try:
+                started = self._start()
+            finally:
+                with self._lock:
+                    self._starting -= 1
+                    if started is not None:
+                        self._idle.append(started)
+            if started is None:  # no free slot: run without a spare
+                return
 
     def close(self) -> None:
         with self._lock:
