@@ -10,6 +10,7 @@ A backend (``Sandbox``) has ``name``, ``unavailable_reason()`` and ``run(job, la
 from typing import Protocol
 
 from verireward.sandbox.bwrap import BwrapSandbox
+from verireward.sandbox.call_harness import CallHarnessError
 from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import CPP, PYTHON, Language, language_for_fence, load_languages
@@ -46,6 +47,7 @@ __all__ = [
     "CPP",
     "PYTHON",
     "BwrapSandbox",
+    "CallHarnessError",
     "CaseCallback",
     "CaseOutcome",
     "Job",

@@ -26,6 +26,7 @@ class Language:
     warm_python: bool = False
     modes: tuple[str, ...] = ("stdio",)
     address_space_mb: int = 0  # at least this much address space per case (runtimes that reserve)
+    compile_address_space_mb: int = 0  # at least this much for the compile step (rustc, go)
 
 
 PYTHON = Language(

@@ -140,7 +140,8 @@ def prepare(job):
             handle.write(text)
     command = job["compile"]
     if command:
-        outcome = spawn(lambda: os.execvp(command[0], command), b"", job["compile_timeout_s"], job)
+        build = lambda: os.execvp(command[0], command)  # noqa: E731
+        outcome = spawn(build, b"", job["compile_timeout_s"], job, job.get("compile_memory_mb"))
         if outcome["status"] != "exited" or outcome["exit_code"] != 0:
             return None, (outcome["stderr"] or outcome["status"])
     return job["run"], None
@@ -241,15 +242,15 @@ def _judge_detail(raw):
         return {}
 
 
-def spawn(run, stdin_bytes, timeout_s, job):
-    child = start_child(run, stdin_bytes, job, (), timeout_s)
+def spawn(run, stdin_bytes, timeout_s, job, memory_mb=None):
+    child = start_child(run, stdin_bytes, job, (), timeout_s, memory_mb)
     outcome = collect(child, time.monotonic() + timeout_s, job["output_limit"])
     outcome.pop("heard")
     outcome["value"] = outcome["value"].decode("utf-8", "replace")
     return outcome
 
 
-def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None):
+def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None, memory_mb=None):
     """Fork a child in its own process group with the case's rlimits: stdin from a file,
     stdout/stderr/value (fd 3) on pipes, ``extra_fds`` as fds 4, 5, ..."""
     import fcntl
@@ -274,7 +275,7 @@ def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None):
             for target, source in enumerate(high):
                 os.dup2(source, target)
             os.closerange(len(sources), 1024)
-            memory = job["memory_mb"] * 1024 * 1024
+            memory = (memory_mb or job["memory_mb"]) * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
             cpu = int(timeout_s) + 1
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from verireward.sandbox.assert_rewrite import rewrite_asserts
+from verireward.sandbox.call_harness import call_program, call_stdin
 from verireward.sandbox.errors import SandboxError, SandboxKilled, SandboxUnavailable
 from verireward.sandbox.job import CaseOutcome, Job, Limits, RunResult
 from verireward.sandbox.languages import Language
@@ -36,14 +37,18 @@ def payload(
     """The job for the runner: length-prefixed marshal frames (plain literals only; the runner
     loads them fast). The first is public; in assert mode a second carries the tests, which the
     runner reads only after the candidate's process was forked."""
-    cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs] or (
-        [{}] if job.mode == "script" else []
-    )
+    code = job.code
+    if job.mode == "call" and not language.warm_python:  # wrapped in a harness (call_harness)
+        code = call_program(language.name, job.code, job.fn_name or "")
+        cases = [{"stdin": call_stdin(list(i))} for i in job.inputs]
+    else:
+        cases = [{"stdin": str(i)} if job.mode == "stdio" else {"args": i} for i in job.inputs]
+    cases = cases or ([{}] if job.mode == "script" else [])
     for case, files in zip(cases, job.case_files, strict=False):
         case["files"] = dict(files)
         case["argv"] = list(job.argv)
     document = {
-        "code": job.code,
+        "code": code,
         "mode": job.mode,
         "fn_name": job.fn_name,
         "cases": cases,
@@ -54,6 +59,9 @@ def payload(
         "timeout_s": limits.timeout_s,
         "compile_timeout_s": limits.compile_timeout_s,
         "memory_mb": max(limits.memory_mb, language.address_space_mb),
+        "compile_memory_mb": max(
+            limits.memory_mb, language.address_space_mb, language.compile_address_space_mb
+        ),
         "output_limit": limits.output_limit_bytes,
         "reap": reap,
         "sys_path": list(sys_path),  # the sandbox-python packages, as seen from inside

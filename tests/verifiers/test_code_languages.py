@@ -1,5 +1,6 @@
 """Java, JavaScript, Go and Rust beside Python and C++: one stdin/stdout case each through the
-verifier (compile step included), skipped with the reason where the toolchain is missing."""
+verifier (compile step included), and a function-call case each for Go, Rust and JavaScript
+(the call harness), skipped with the reason where the toolchain is missing."""
 
 from __future__ import annotations
 
@@ -65,9 +66,108 @@ def test_stdio_case_compiles_runs_and_is_judged(bwrap: BwrapSandbox, name: str) 
     assert broken.reason == "compile_error", broken
 
 
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_function_call_tests_are_python_only(name: str) -> None:
-    fence, program = PROGRAMS[name]
+# two_sum in each language's usual form (a Go function, LeetCode's Rust ``impl Solution``, a JS
+# function), with a demo ``main`` or top-level print that the harness must not run or read
+TWO_SUM = {
+    "fn_name": "two_sum",
+    "cases": [
+        {"input": "[[2, 7, 11, 15], 9]", "output": "[0, 1]"},
+        {"input": "[[3, 2, 4], 6]", "output": "[1, 2]"},
+        {"input": "[[1, 2], 7]", "output": "[]"},
+    ],
+}
+CALLS = {
+    "go": (
+        "go",
+        'package main\nimport "fmt"\nfunc two_sum(nums []int, target int) []int {\n'
+        "  seen := map[int]int{}\n  for i, x := range nums {\n"
+        "    if j, ok := seen[target-x]; ok {\n      return []int{j, i}\n    }\n"
+        "    seen[x] = i\n  }\n  return nil\n}\n"  # a nil slice is sent as [], not null
+        'func main() {\n  var s string\n  fmt.Scan(&s)\n  fmt.Println("[0, 1]", s)\n}',
+    ),
+    "rust": (
+        "rust",
+        "use std::collections::HashMap;\nimpl Solution {\n"
+        "    pub fn two_sum(nums: Vec<i32>, target: i32) -> Vec<i32> {\n"
+        "        let mut seen: HashMap<i32, i32> = HashMap::new();\n"
+        "        for (i, x) in nums.iter().enumerate() {\n"
+        "            if let Some(j) = seen.get(&(target - x)) {\n"
+        "                return vec![*j, i as i32];\n            }\n"
+        "            seen.insert(*x, i as i32);\n        }\n        vec![]\n    }\n}\n"
+        'fn main() {\n    println!("[0, 1]");\n}',
+    ),
+    "javascript": (
+        "js",
+        "function two_sum(nums, target) {\n  const seen = new Map();\n"
+        "  for (let i = 0; i < nums.length; i++) {\n"
+        "    if (seen.has(target - nums[i])) return [seen.get(target - nums[i]), i];\n"
+        "    seen.set(nums[i], i);\n  }\n  return [];\n}\nconsole.log('[0, 1]');",
+    ),
+}
+SWAPS = {
+    "go": ("[]int{j, i}", "[]int{i, j}"),
+    "rust": ("vec![*j, i as i32]", "vec![i as i32, *j]"),
+    "javascript": ("[seen.get(target - nums[i]), i]", "[i, seen.get(target - nums[i])]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_function_call_case_goes_through_the_harness(bwrap: BwrapSandbox, name: str) -> None:
+    toolchain(name)
+    fence, program = CALLS[name]
+    params = CodeParams(timeout_s=10.0)
+    right = VERIFIER.verify(Item(f"```{fence}\n{program}\n```", tests=TWO_SUM), params)
+    assert (right.score, right.details["language"]) == (1.0, name), right
+    # its prints (the expected answer of the first case, even) are not its return value
+    wrong = program.replace(*SWAPS[name])
+    verdict = VERIFIER.verify(Item(f"```{fence}\n{wrong}\n```", tests=TWO_SUM), params)
+    assert verdict.score == pytest.approx(1 / 3) and verdict.details["passed"] == 1, verdict
+    missing = VERIFIER.verify(
+        Item(f"```{fence}\n{program}\n```", tests={**TWO_SUM, "fn_name": "three_sum"}), params
+    )
+    assert missing.score == 0.0 and missing.reason in ("compile_error", "runtime_error"), missing
+
+
+RUST_SIGNATURES = {
+    # slices and &str are decoded into a Vec/String and lent
+    "fn count(xs: &[i64], word: &str) -> usize { xs.len() + word.len() }": (
+        '[[1, 2, 3], "ab"]',
+        "5",
+    ),
+    "fn total(xs: &mut Vec<f64>) -> f64 { xs.push(0.5); xs.iter().sum() }": ("[[1, 2]]", "3.5"),
+    "fn pair(a: (i32, String), b: Option<bool>) -> (String, Option<bool>) { (a.1, b) }": (
+        '[[1, "x"], null]',
+        '["x", null]',
+    ),
+    "fn grid(n: usize) -> Vec<Vec<char>> { vec![vec!['\"'; n]; n] }": (
+        "[2]",
+        '[["\\"", "\\""], ["\\"", "\\""]]',
+    ),
+}
+
+
+@pytest.mark.parametrize("source", sorted(RUST_SIGNATURES))
+def test_rust_harness_reads_the_signature(bwrap: BwrapSandbox, source: str) -> None:
+    toolchain("rust")
+    arguments, expected = RUST_SIGNATURES[source]
+    name = source.split("(")[0].split()[-1]
+    tests = {"fn_name": name, "cases": [{"input": arguments, "output": expected}]}
+    verdict = VERIFIER.verify(
+        Item(f"```rust\n{source}\n```", tests=tests), CodeParams(timeout_s=10)
+    )
+    assert verdict.score == 1.0, verdict
+
+
+def test_rust_generic_function_is_a_compile_error_not_a_crash() -> None:
+    tests = {"fn_name": "first", "cases": [{"input": "[[1]]", "output": "1"}]}
+    source = "fn first<T: Copy>(xs: Vec<T>) -> T { xs[0] }"
+    verdict = VERIFIER.verify(Item(f"```rust\n{source}\n```", tests=tests), CodeParams())
+    assert (verdict.score, verdict.reason) == (0.0, "compile_error"), verdict
+    assert "generic" in verdict.details["stderr"]
+
+
+def test_function_call_tests_are_not_java() -> None:
+    fence, program = PROGRAMS["java"]
     call = {"fn_name": "add", "cases": [{"input": "[1, 2]", "output": "3"}]}
     verdict = VERIFIER.verify(Item(f"```{fence}\n{program}\n```", tests=call), CodeParams())
     assert verdict.reason == "unsupported_language" and verdict.score == 0.0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from verireward.sandbox import (
+    CallHarnessError,
     CaseOutcome,
     Job,
     Language,
@@ -144,6 +145,8 @@ def _judge(
         verdicts += ["runtime_error"] * (total - len(verdicts))  # cases after a killed runner
         credits = [1.0 if v == "passed" else 0.0 for v in verdicts]
         notes = _check_outputs(sandbox, checker, spec, result, verdicts, credits)
+    except CallHarnessError as exc:  # its function cannot be called: the program's failure
+        return Verdict.failed("compile_error", stderr=str(exc), total=len(expected))
     except SandboxKilled as exc:  # like a worker's death: the engine retries it once
         return Verdict.error(ErrorCode.WORKER_CRASHED, str(exc))
     except SandboxUnavailable as exc:
