@@ -4,6 +4,11 @@
 
     .venv/bin/python bench/code_bench.py [--limit N] [--workers 1]
     .venv/bin/python bench/code_bench.py --micro [--submissions 50] [--cases 10]
+
+CPU per item, sandboxes included (``perf stat`` counts every process under the bench):
+
+    perf stat -e task-clock .venv/bin/python bench/code_bench.py --dataset MBPP --limit 200 \
+        --only ours  # or --only baseline
 """
 
 from __future__ import annotations
@@ -105,7 +110,9 @@ def timed_map(function: Callable[[Any], bool], rows: list[Any], workers: int):
     return time.perf_counter() - start, results
 
 
-def datasets(limit: int | None, workers: int) -> None:
+def datasets(
+    limit: int | None, workers: int, only: str | None = None, dataset: str | None = None
+) -> None:
     verifier = CodeVerifier()
     if reason := verifier.unavailable_reason():
         raise SystemExit(f"sandbox unavailable: {reason}")
@@ -117,20 +124,29 @@ def datasets(limit: int | None, workers: int) -> None:
 
     print("| dataset | items | tests | executor | items/s | tests/s | passed | agreement |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, rows in (("HumanEval", humaneval_items()), ("MBPP", mbpp_items())):
-        rows = rows[:limit] if limit else rows
+    for name, items in (("HumanEval", humaneval_items), ("MBPP", mbpp_items)):
+        if dataset and dataset != name:
+            continue
+        rows = items()[:limit] if limit else items()
         tests = sum(row[3] for row in rows)
-        base_s, base = timed_map(lambda row: row[1](), rows, workers)
-        ours_s, mine = timed_map(ours, rows, workers)
+        skip = (0.0, [False] * len(rows))  # --only: the other executor is not run
+        run_base = only in (None, "baseline")
+        base_s, base = timed_map(lambda row: row[1](), rows, workers) if run_base else skip
+        ours_s, mine = timed_map(ours, rows, workers) if only in (None, "ours") else skip
         agree = sum(a == b for a, b in zip(base, mine, strict=True))
         for label, seconds, results in (
             ("benchmark's own", base_s, base),
             ("verireward", ours_s, mine),
         ):
+            if not seconds:
+                continue
+            agreement = f"{agree / len(rows):.1%}" if only is None else "-"
             print(
                 f"| {name} | {len(rows)} | {tests} | {label} | {len(rows) / seconds:.1f} "
-                f"| {tests / seconds:.0f} | {sum(results)} | {agree / len(rows):.1%} |"
+                f"| {tests / seconds:.0f} | {sum(results)} | {agreement} |"
             )
+        if only is not None:
+            continue
         differ = [row[0] for row, a, b in zip(rows, base, mine, strict=True) if a != b]
         print(f"<!-- {name}: verdicts differ on {differ} (baseline, ours) -->", file=sys.stderr)
 
@@ -140,13 +156,15 @@ def main() -> None:
     parser.add_argument("--micro", action="store_true", help="per-test cost vs a fresh process")
     parser.add_argument("--limit", type=int, default=None, help="first N items of each dataset")
     parser.add_argument("--workers", type=int, default=1, help="items run at a time")
+    parser.add_argument("--dataset", choices=("HumanEval", "MBPP"), help="only this dataset")
+    parser.add_argument("--only", choices=("ours", "baseline"), help="run one executor only")
     parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--cases", type=int, default=10)
     args = parser.parse_args()
     if args.micro:
         micro(args)
     else:
-        datasets(args.limit, args.workers)
+        datasets(args.limit, args.workers, args.only, args.dataset)
 
 
 def micro(args: argparse.Namespace) -> None:

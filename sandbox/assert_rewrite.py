@@ -6,8 +6,10 @@ call that keeps its line and text, and ``assert a == b`` keeps both sides, for t
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 
+@lru_cache(maxsize=256)  # the completions of one prompt share their tests (GRPO groups)
 def rewrite_asserts(source: str) -> tuple[str, dict[int, str]]:
     """The tests with asserts made explanatory, and the original text of the assert on each
     rewritten line; the source unchanged if it cannot be rewritten (the judge then reports

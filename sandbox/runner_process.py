@@ -72,7 +72,7 @@ def payload(
     frames: list[dict[str, Any]] = [document]
     if job.mode == "script":
         check, texts = rewrite_asserts(job.check or "")
-        frames.append({"check": check, "texts": texts})
+        frames.append({"check": check, "texts": dict(texts)})  # the cached one stays as made
     return b"".join(_frame(marshal.dumps(frame)) for frame in frames)
 
 
