@@ -43,7 +43,9 @@ def test_healthz_answers_while_all_workers_are_stuck(stuck_server: str) -> None:
         assert httpx.get(f"{stuck_server}/healthz", timeout=5).status_code == 200
         latencies.append(time.perf_counter() - start)
     poster.join(timeout=30)
-    assert max(latencies) < 0.1, latencies
+    # blocked behind the stuck workers it would take their 3 s deadline; the bound leaves room
+    # for a loaded 2-core CI machine (this is not a speed target: bench/ measures those)
+    assert max(latencies) < 1.0, latencies
     results = outcome["response"].json()["results"]  # type: ignore[attr-defined]
     assert [r["details"]["sleep"]["reason"] for r in results] == ["timeout"] * 4
     assert [r["reward"] for r in results] == [0.0] * 4

@@ -68,7 +68,7 @@ def adopting() -> None:
 
 def test_an_orphan_of_a_free_slot_is_reaped() -> None:
     pid = orphaned_zombie(free_uid())
-    assert orphans.reap_once() >= 1
+    orphans.reap_once()  # (a pool started by an earlier test may have a reaper thread too)
     assert _parent(pid) is None  # gone from /proc: its uid's process count is back
 
 
