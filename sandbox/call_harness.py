@@ -11,6 +11,10 @@ program prints is ignored). Expected values never enter the sandbox: the host co
   associated function of ``impl Solution`` (LeetCode's form).
 - JavaScript: a call of the named function appended to the script (a returned promise is
   awaited).
+- C++: ``call_harness.cpp`` appended: the parameter types are deduced from the function's own
+  type (templates), numbers, ``bool``, ``char``, ``std::string``, ``vector``, ``pair`` and
+  ``map``/``unordered_map`` with string keys; a free function, or a member of ``class
+  Solution`` (LeetCode's form) called on a default-constructed object.
 
 A program's own ``main`` is renamed out of the way (the harness is the entry point). A
 signature the harness cannot read is the completion's failure (``CallHarnessError``).
@@ -23,7 +27,7 @@ import re
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-CALL_LANGUAGES = ("go", "rust", "javascript")
+CALL_LANGUAGES = ("go", "rust", "javascript", "cpp")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -42,6 +46,8 @@ def call_program(language: str, code: str, fn_name: str) -> str:
         return _rust(code, fn_name)
     if language == "javascript":
         return _javascript(code, fn_name)
+    if language == "cpp":
+        return _cpp(code, fn_name)
     raise CallHarnessError(f"no function-call harness for {language}")
 
 
@@ -62,6 +68,16 @@ def _go(code: str, fn_name: str) -> str:
     head = clause.search(code)
     assert head is not None
     return f"{code[: head.start()]}package main\n{imports}{code[head.end() :]}\n{body}"
+
+
+def _cpp(code: str, fn_name: str) -> str:
+    if not re.search(rf"\b{fn_name}\s*\(", code):
+        raise CallHarnessError(f"the program defines no function {fn_name}")
+    member = re.search(r"\b(class|struct)\s+Solution\b", code) is not None
+    target = f"&Solution::{fn_name}" if member else f"&{fn_name}"
+    code = re.sub(r"\b(int|signed)(\s+)main\s*\(", r"\1\2verireward_candidate_main(", code)
+    harness = (_HERE / "call_harness.cpp").read_text().replace("VERIREWARD_TARGET", target)
+    return f"{code}\n\n{harness}"
 
 
 def _javascript(code: str, fn_name: str) -> str:

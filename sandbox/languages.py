@@ -38,6 +38,7 @@ CPP = Language(
     source_name="main.cpp",
     compile=("g++", "-O2", "-std=c++17", "-pipe", "-o", "main", "main.cpp"),
     run=("./main",),
+    modes=("stdio", "call"),
 )
 
 

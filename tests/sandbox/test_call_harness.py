@@ -57,3 +57,13 @@ def test_a_name_that_is_not_an_identifier_is_refused() -> None:
         call_program("go", "func f() {}", "f(); os.Exit(0)//")
     with pytest.raises(CallHarnessError):
         call_program("java", "class Main {}", "f")
+
+
+def test_cpp_calls_a_solution_member_or_a_free_function_and_moves_main_aside() -> None:
+    member = call_program("cpp", "class Solution {\npublic:\n  int f(int x) { return x; }\n};", "f")
+    assert "verireward_call::run(&Solution::f, arguments.items)" in member
+    free = call_program(
+        "cpp", "#define int long long\nint f(int x) { return x; }\nsigned main() {}", "f"
+    )
+    assert "verireward_call::run(&f, arguments.items)" in free
+    assert "signed verireward_candidate_main()" in free and "#undef int" in free

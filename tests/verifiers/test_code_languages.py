@@ -1,6 +1,6 @@
 """Java, JavaScript, Go and Rust beside Python and C++: one stdin/stdout case each through the
-verifier (compile step included), and a function-call case each for Go, Rust and JavaScript
-(the call harness), skipped with the reason where the toolchain is missing."""
+verifier (compile step included), and a function-call case each for Go, Rust, JavaScript and
+C++ (the call harness), skipped with the reason where the toolchain is missing."""
 
 from __future__ import annotations
 
@@ -104,7 +104,19 @@ CALLS = {
         "    seen.set(nums[i], i);\n  }\n  return [];\n}\nconsole.log('[0, 1]');",
     ),
 }
+CALLS["cpp"] = (
+    "cpp",
+    # LeetCode's form, with a competitive programmer's ``#define int long long``
+    "#include <bits/stdc++.h>\nusing namespace std;\n#define int long long\n"
+    "class Solution {\npublic:\n    vector<int> two_sum(vector<int>& nums, int target) {\n"
+    "        unordered_map<int, int> seen;\n"
+    "        for (int i = 0; i < (int)nums.size(); i++) {\n"
+    "            if (seen.count(target - nums[i])) return {seen[target - nums[i]], i};\n"
+    "            seen[nums[i]] = i;\n        }\n        return {};\n    }\n};\n"
+    'signed main() {\n    cout << "[0, 1]" << endl;\n}',
+)
 SWAPS = {
+    "cpp": ("{seen[target - nums[i]], i}", "{i, seen[target - nums[i]]}"),
     "go": ("[]int{j, i}", "[]int{i, j}"),
     "rust": ("vec![*j, i as i32]", "vec![i as i32, *j]"),
     "javascript": ("[seen.get(target - nums[i]), i]", "[i, seen.get(target - nums[i])]"),
@@ -158,6 +170,32 @@ def test_rust_harness_reads_the_signature(bwrap: BwrapSandbox, source: str) -> N
     assert verdict.score == 1.0, verdict
 
 
+def test_cpp_harness_deduces_the_parameter_types(bwrap: BwrapSandbox) -> None:
+    source = (
+        "#include <map>\n#include <string>\n#include <vector>\nusing namespace std;\n"
+        "pair<pair<string, int>, pair<vector<long>, double>> f(\n"
+        "    const string& s, vector<vector<int>> m, map<string, double> d, bool b) {\n"
+        "  vector<long> sums = {m[0][0] + m[1][0], m[0][1] + m[1][1]};\n"
+        '  return {{s, b ? (int)m.size() : -1}, {sums, d["x"]}};\n'
+        "}"
+    )
+    tests = {
+        "fn_name": "f",
+        "cases": [
+            {
+                "input": '["a\\"b", [[1, 2], [3, 4]], {"x": 1.5}, true]',
+                "output": '[["a\\"b", 2], [[4, 6], 1.5]]',
+            },
+            {
+                "input": '["", [[0, 0], [0, 0]], {"x": 0}, false]',
+                "output": '[["", -1], [[0, 0], 0]]',
+            },
+        ],
+    }
+    verdict = VERIFIER.verify(Item(f"```cpp\n{source}\n```", tests=tests), CodeParams(timeout_s=10))
+    assert verdict.score == 1.0, verdict
+
+
 def test_rust_generic_function_is_a_compile_error_not_a_crash() -> None:
     tests = {"fn_name": "first", "cases": [{"input": "[[1]]", "output": "1"}]}
     source = "fn first<T: Copy>(xs: Vec<T>) -> T { xs[0] }"
@@ -166,7 +204,7 @@ def test_rust_generic_function_is_a_compile_error_not_a_crash() -> None:
     assert "generic" in verdict.details["stderr"]
 
 
-def test_function_call_tests_are_not_java() -> None:
+def test_function_call_tests_are_not_java() -> None:  # Java: stdin/stdout only
     fence, program = PROGRAMS["java"]
     call = {"fn_name": "add", "cases": [{"input": "[1, 2]", "output": "3"}]}
     verdict = VERIFIER.verify(Item(f"```{fence}\n{program}\n```", tests=call), CodeParams())
