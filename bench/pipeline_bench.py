@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
-from verireward.policy_client.arith_task import make_split, trace, vocabulary_texts
+from verireward.policy_client.arith_task import CHAT_TEMPLATE, make_split, trace, vocabulary_texts
 from verireward.policy_client.grpo_config import GRPOConfig
 from verireward.policy_client.grpo_trainer import GRPOTrainer
 from verireward.policy_client.pipeline_presets import PIPELINE_SPEC
@@ -64,7 +64,9 @@ def cold_start_model(tokenizer: Any, out: Path) -> Any:
     split = make_split(400, 10, seed=0)
     model = tiny_model(tokenizer, seed=0)
     pairs = [(p.question, trace(p)) for p in split.train]
-    config = SFTConfig(epochs=3, batch_size=16, learning_rate=3e-3, output_dir=str(out))
+    config = SFTConfig(
+        epochs=3, batch_size=16, learning_rate=3e-3, output_dir=str(out), use_chat_template=True
+    )
     train_sft(model, tokenizer, pairs, config)
     return model
 
@@ -81,6 +83,7 @@ def trainer_for(model: Any, tokenizer: Any, client: Any, mode: dict, out: Path) 
         save_every=0,
         output_dir=str(out),
         reward_spec=PIPELINE_SPEC,
+        use_chat_template=True,  # the pipeline's prompt (arith_task.CHAT_TEMPLATE)
         **mode,
     )
     return GRPOTrainer(model, tokenizer, config, client, records)
@@ -121,6 +124,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     tokenizer = tiny_tokenizer(vocabulary_texts())
+    tokenizer.chat_template = CHAT_TEMPLATE
     start = cold_start_model(tokenizer, out / "cold")
     process, url = start_server()
     try:

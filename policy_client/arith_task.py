@@ -17,6 +17,12 @@ from dataclasses import dataclass
 
 from verireward.policy_client.prompts import PromptRecord
 
+# The prompt: the last line of R1-Zero's template (``User: 57 + 68. Assistant:``), as a chat
+# template of the task's tokenizer. The instruction sentences before it are ~70 of the ~85
+# prompt tokens: a model this small never reads them, and they tripled the compute of every
+# forward (measured: an SFT batch of 16 took 0.30-0.42 s at 35 tokens, 0.91-0.96 s at 117).
+CHAT_TEMPLATE = "User: {{ messages[0]['content'] }}. Assistant:"
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -22,14 +22,18 @@ def complete(
     records: Sequence[PromptRecord],
     params: SamplingParams,
     batch_size: int = 128,
+    use_chat_template: bool = False,
 ) -> list[str]:
-    """One completion per record (repeat records to get several), text up to the first EOS."""
+    """One completion per record (repeat records to get several), text up to the first EOS.
+
+    Prompts are rendered like the trainers do: the R1-Zero template, or the tokenizer's chat
+    template with ``use_chat_template``."""
     tokenizer.padding_side = "left"
     texts: list[str] = []
     device = _device(generator)
     for start in range(0, len(records), batch_size):
         chunk = records[start : start + batch_size]
-        prompts = [render(r, tokenizer, use_chat_template=False) for r in chunk]
+        prompts = [render(r, tokenizer, use_chat_template) for r in chunk]
         encoded = tokenizer(prompts, return_tensors="pt", padding=True)
         ids = generator.generate(
             encoded["input_ids"].to(device), encoded["attention_mask"].to(device), params
@@ -68,10 +72,12 @@ def evaluate(
     scorer: Any,
     reward_spec: dict | None,
     max_new_tokens: int,
+    use_chat_template: bool = False,
 ) -> dict[str, float]:
     """Greedy held-out pass@1 and mean reward, graded by the service."""
+    params = SamplingParams(max_new_tokens, greedy=True)
     completions = complete(
-        generator, tokenizer, records, SamplingParams(max_new_tokens, greedy=True)
+        generator, tokenizer, records, params, use_chat_template=use_chat_template
     )
     return summarize(scorer.score(items_of(records, completions), reward_spec))
 

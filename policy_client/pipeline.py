@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from verireward.policy_client.arith_task import make_split, trace, vocabulary_texts
+from verireward.policy_client.arith_task import (
+    CHAT_TEMPLATE,
+    make_split,
+    trace,
+    vocabulary_texts,
+)
 from verireward.policy_client.evaluation import complete, evaluate, items_of
 from verireward.policy_client.generation import HFGenerator, SamplingParams, autocast_for
 from verireward.policy_client.grpo_config import GRPOConfig
@@ -48,8 +53,15 @@ class Pipeline:
         self.preset, self.out, self.scorer, self.seed = preset, Path(out), scorer, seed
         self.device = torch.device(device)
         self.bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        if preset.cold_start_traces + preset.rejection_prompts > preset.n_train:
+            raise ValueError(
+                f"{preset.name}: {preset.cold_start_traces} cold-start traces and "
+                f"{preset.rejection_prompts} rejection prompts need as many training problems, "
+                f"not {preset.n_train}"
+            )
         self.split = make_split(preset.n_train, preset.n_heldout, seed, preset.digits)
         self.tokenizer = tiny_tokenizer(vocabulary_texts())
+        self.tokenizer.chat_template = CHAT_TEMPLATE  # every stage prompts through it
         self.log = StageLog(self.out / "stages.jsonl")
 
     # -- the recipe ------------------------------------------------------------------------
@@ -74,7 +86,9 @@ class Pipeline:
         verified, sampled = self.rejection_sample(rl)
         # 4. distillation: a fresh copy of the cold-start model, SFT on verified traces only
         pairs = [(row["prompt"], row["completion"].strip()) for row in verified]
-        student = self.sft(cold, pairs, preset.distill_epochs, "distill")
+        student = self.sft(
+            cold, pairs, preset.distill_epochs, "distill", preset.distill_learning_rate
+        )
         self.record(
             "rejection_sft",
             student,
@@ -94,18 +108,31 @@ class Pipeline:
 
     # -- the stages ------------------------------------------------------------------------
     def traces(self, count: int) -> list[tuple[str, str]]:
-        return [(p.question, trace(p)) for p in self.split.train[:count]]
+        """The first ``count`` training problems' worked traces, also kept in the run's dir."""
+        pairs = [(p.question, trace(p)) for p in self.split.train[:count]]
+        (self.out / "cold_start_traces.jsonl").write_text(
+            "".join(json.dumps({"prompt": q, "response": r}) + "\n" for q, r in pairs)
+        )
+        return pairs
 
-    def sft(self, start: Any, pairs: list[tuple[str, str]], epochs: int, name: str) -> Any:
+    def sft(
+        self,
+        start: Any,
+        pairs: list[tuple[str, str]],
+        epochs: int,
+        name: str,
+        learning_rate: float | None = None,
+    ) -> Any:
         """A copy of ``start`` fine-tuned on ``pairs`` (``start`` itself is left as it was)."""
         model = copy.deepcopy(start)
         config = SFTConfig(
             epochs=epochs,
             batch_size=self.preset.sft_batch_size,
-            learning_rate=self.preset.sft_learning_rate,
+            learning_rate=learning_rate or self.preset.sft_learning_rate,
             output_dir=str(self.out / name),
             seed=self.seed,
             bf16=self.bf16,
+            use_chat_template=True,
         )
         if pairs:
             train_sft(model, self.tokenizer, pairs, config)
@@ -125,6 +152,7 @@ class Pipeline:
                 "output_dir": str(self.out / name),
                 "seed": self.seed,
                 "bf16": self.bf16,
+                "use_chat_template": True,
             }
         )
         records = [p.record() for p in self.split.train]
@@ -134,12 +162,19 @@ class Pipeline:
         return policy
 
     def rejection_sample(self, model: Any) -> tuple[list[dict], int]:
-        """k sampled completions for each of the first training prompts, verified ones kept."""
+        """k sampled completions for training prompts the cold start never saw, verified kept.
+
+        The first ``cold_start_traces`` training problems already have their worked traces in
+        the cold-start data, and a verified trace of this task is that same trace (one way to
+        add column by column): sampling there would hand the student nothing it has not seen.
+        """
         preset = self.preset
-        records = [p.record() for p in self.split.train[: preset.rejection_prompts]]
+        unseen = self.split.train[preset.cold_start_traces :]
+        records = [p.record() for p in unseen[: preset.rejection_prompts]]
         repeated = [r for r in records for _ in range(preset.samples_per_prompt)]
         params = SamplingParams(preset.max_new_tokens, preset.rejection_temperature)
-        completions = complete(self.generator(model), self.tokenizer, repeated, params)
+        generator = self.generator(model)
+        completions = complete(generator, self.tokenizer, repeated, params, use_chat_template=True)
         candidates = items_of(repeated, completions)
         verified = keep_correct(candidates, self.out / "rejection", self.scorer)
         (self.out / "rejection" / "verified.jsonl").write_text(
@@ -159,6 +194,7 @@ class Pipeline:
             self.scorer,
             self.preset.reward_spec,
             self.preset.max_new_tokens,
+            use_chat_template=True,
         )
         row = {"stage": stage, **metrics, "seconds": round(seconds, 1), **extra}
         self.log.write(row)

@@ -83,3 +83,15 @@ def test_pad_right_stacks_uneven_chunks() -> None:
 
     stacked = pad_right([torch.tensor([[1, 2, 3]]), torch.tensor([[4], [5]])], pad_id=0)
     assert stacked.tolist() == [[1, 2, 3], [4, 0, 0], [5, 0, 0]]
+
+
+def test_rejection_prompts_must_fit_beside_the_cold_start_problems(tmp_path: Path) -> None:
+    from verireward.policy_client.pipeline import Pipeline
+    from verireward.policy_client.pipeline_presets import PRESETS, preset
+
+    for name in PRESETS:  # the shipped presets fit
+        sizes = preset(name)
+        assert sizes.cold_start_traces + sizes.rejection_prompts <= sizes.n_train
+    crowded = preset("tiny-arith-ci", n_train=500, rejection_prompts=200)
+    with pytest.raises(ValueError, match="need as many training problems"):
+        Pipeline(crowded, tmp_path, FakeScorer([]))
