@@ -8,10 +8,11 @@
    grader's verdicts shipped with them.
 4. A GRPO workload through HTTP: 100 prompts x 16 real completions (thousands of characters of
    reasoning each, 40% right), Math-Verify called per completion as reward functions do, our
-   service (``verireward serve``, 2 worker processes) over loopback in one request per group
-   batch.
+   service (``verireward serve``, 2 worker processes, a fresh one each round) over loopback
+   through the trainer's ``RewardClient`` in requests of 256 items; the two take turns.
 
-    .venv/bin/python bench/math_bench.py [--sample N, default 20]   (needs the `bench` extra)
+    .venv/bin/python bench/math_bench.py [--sample N, default 20] [--rounds R, default 5]
+        [--grpo-only]                                             (needs the `bench` extra)
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -28,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx
 from math_verify import parse, verify
+from verireward.policy_client.reward_client import ClientOptions, RewardClient
 from verireward.verifiers import Item, RewardSpec, ScoringEngine, VerifierRegistry, WorkerPool
 from verireward.verifiers.math.verifier import MathParams, MathVerifier
 
@@ -174,51 +177,83 @@ def grpo_workload(seed: int = 0) -> list[dict]:
     return items
 
 
-def grpo_section() -> None:
-    items = grpo_workload()
-    chars = sum(len(i["completion"]) for i in items) / len(items)
-    start = time.perf_counter()
-    for item in items:
-        math_verify_grade(item["answer"], item["completion"])
-    mv_seconds = time.perf_counter() - start
+# Generic checks, none from the workload: a running service has warm workers (sympy's first
+# simplify, evalf and printing cost 50-300 ms once per process), so both graders warm up first.
+WARM_UP = [
+    (answer, reference)
+    for n in range(1, 17)
+    for answer, reference in (
+        (f"\\sqrt{{{n}}}", "2"),
+        (f"x^{{2}}+{n}", f"(x+1)^2-2x+{n - 1}"),
+        (f"{n}\\pi", "3t+1"),
+        (f"{n}\\%", "0.5"),
+    )
+]
+
+
+def _our_grpo_seconds(items: list[dict], spec: dict) -> tuple[float, list[float]]:
+    """One cold service (fresh cache), warmed with WARM_UP, then the workload through the
+    trainer's own client (``RewardClient``: orjson bodies, requests of 256, one at a time)."""
     process, url = start_server({"VERIREWARD_VERIFIER_PROCESSES": "2"})
     try:
-        with httpx.Client(base_url=url, timeout=120) as client:
-            # a running service has warm workers: start every worker's sympy before timing
-            warm = [{"completion": f"\\boxed{{\\sqrt{{{n}}}}}", "answer": "2"} for n in range(32)]
-            client.post("/score", json={"items": warm}).raise_for_status()
-            spec = {"weights": {"math": 1.0}}
+        warm = [{"completion": f"\\boxed{{{a}}}", "answer": r} for a, r in WARM_UP]
+        with RewardClient(url, ClientOptions(batch_size=256)) as client:
+            client.score(warm)
             start = time.perf_counter()
-            for offset in range(0, len(items), 256):  # 16 prompts x 16 completions a request
-                body = {"items": items[offset : offset + 256], "reward": spec}
-                client.post("/score", json=body).raise_for_status()
-            our_seconds = time.perf_counter() - start
+            scored = client.score(items, spec)  # 16 prompts x 16 completions a request
+            seconds = time.perf_counter() - start
     finally:
         process.terminate()
         process.wait(timeout=30)
+    assert len(scored) == len(items)
+    return seconds, [s.reward for s in scored]
+
+
+def grpo_section(rounds: int) -> None:
+    """Math-Verify and the service take turns, ``rounds`` times (load on a shared machine
+    changes by the second, so each ratio compares neighbours); the median ratio is reported."""
+    items = grpo_workload()
+    chars = sum(len(i["completion"]) for i in items) / len(items)
+    spec = {"weights": {"math": 1.0}}
+    for answer, reference in WARM_UP:
+        math_verify_grade(reference, f"\\boxed{{{answer}}}")
     print(
         f"\nGRPO workload: {len(items)} real completions (100 prompts x 16, 40% right, "
-        f"{chars:,.0f} characters on average), requests of 256 items\n"
+        f"{chars:,.0f} characters on average), requests of 256 items, {rounds} rounds\n"
     )
-    print("| grader | seconds | items/s | vs Math-Verify |")
-    print("|---|---|---|---|")
-    mv_rate, our_rate = len(items) / mv_seconds, len(items) / our_seconds
-    print(f"| Math-Verify (per completion) | {mv_seconds:.2f} | {mv_rate:,.0f} | 1.0x |")
+    print("| round | Math-Verify s | items/s | verireward over HTTP s | items/s | ratio | load |")
+    print("|---|---|---|---|---|---|---|")
+    ratios = []
+    for round_ in range(1, rounds + 1):
+        start = time.perf_counter()
+        theirs = [math_verify_grade(i["answer"], i["completion"]) for i in items]
+        mv_seconds = time.perf_counter() - start
+        our_seconds, ours = _our_grpo_seconds(items, spec)
+        ratios.append(mv_seconds / our_seconds)
+        print(
+            f"| {round_} | {mv_seconds:.2f} | {len(items) / mv_seconds:,.0f} | {our_seconds:.2f} "
+            f"| {len(items) / our_seconds:,.0f} | {ratios[-1]:.1f}x | {os.getloadavg()[0]:.1f} |"
+        )
+    agree = sum((r == 1.0) == t for r, t in zip(ours, theirs, strict=True)) / len(items)
     print(
-        f"| verireward over HTTP (2 workers) | {our_seconds:.2f} | {our_rate:,.0f} "
-        f"| {mv_seconds / our_seconds:.1f}x |"
+        f"\nmedian ratio {statistics.median(ratios):.1f}x (min {min(ratios):.1f}x, max "
+        f"{max(ratios):.1f}x); our mean reward {statistics.fmean(ours):.3f}, Math-Verify's "
+        f"{statistics.fmean(theirs):.3f}, same verdict on {agree:.1%}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=20, help="grade every Nth corpus item")
+    parser.add_argument("--rounds", type=int, default=5, help="GRPO rounds of each grader")
+    parser.add_argument("--grpo-only", action="store_true", help="only the GRPO workload")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)  # Math-Verify logs every parse failure and timeout
-    table_section()
-    corpus_section(args.sample)
-    real_completions_section()
-    grpo_section()
+    if not args.grpo_only:
+        table_section()
+        corpus_section(args.sample)
+        real_completions_section()
+    grpo_section(args.rounds)
 
 
 if __name__ == "__main__":

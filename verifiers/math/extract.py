@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 _ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
-_BOX = re.compile(r"\\(?:boxed|fbox)\s*")
+_BRACES = re.compile(r"[{}]")
+_TOKEN = re.compile(r"[^\s$]+")
 _PHRASE = re.compile(
     r"(?:final answer|the answer)\s*(?:is|:)\s*:?\s*(.+?)(?:\n|$|(?<![\d\\])\.(?:\s|$))",
     re.IGNORECASE,
@@ -27,7 +28,7 @@ class Extraction:
 
 
 def extract_answer(completion: str, fallback_last_number: bool = False) -> Extraction:
-    tags = _ANSWER_TAG.findall(completion)
+    tags = _ANSWER_TAG.findall(completion) if "</answer>" in completion else ()
     if tags:
         inner = tags[-1]
         boxed = last_boxed(inner)
@@ -49,30 +50,38 @@ def extract_answer(completion: str, fallback_last_number: bool = False) -> Extra
 
 
 def last_boxed(text: str) -> str | None:
-    """Content of the last ``\\boxed``/``\\fbox``; ``""`` when empty, ``None`` when absent."""
-    matches = list(_BOX.finditer(text))
-    for match in reversed(matches):
-        start = match.end()
+    """Content of the last ``\\boxed``/``\\fbox``; ``""`` when empty, ``None`` when absent.
+
+    Scans back from the end (the answer is the last box of a long reasoning): a box with
+    unbalanced braces (a truncated generation) or nothing after it gives way to the one before.
+    """
+    end = len(text)
+    while True:
+        found = max(text.rfind("\\boxed", 0, end), text.rfind("\\fbox", 0, end))
+        if found < 0:
+            return None
+        start = found + (6 if text.startswith("\\boxed", found) else 5)
+        while start < len(text) and text[start].isspace():
+            start += 1
         if start < len(text) and text[start] == "{":
             content = _braced(text, start)
             if content is not None:
                 return content.strip()
         elif start < len(text):  # "\boxed 5": one token
-            token = re.match(r"[^\s$]+", text[start:])
+            token = _TOKEN.match(text, start)
             return token.group(0) if token else ""
-    return None
+        end = found
 
 
 def _braced(text: str, open_index: int) -> str | None:
     depth = 0
-    for index in range(open_index, len(text)):
-        char = text[index]
-        if char == "{" and (index == 0 or text[index - 1] != "\\"):
-            depth += 1
-        elif char == "}" and text[index - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return text[open_index + 1 : index]
+    for brace in _BRACES.finditer(text, open_index):
+        index = brace.start()
+        if index > 0 and text[index - 1] == "\\":
+            continue  # an escaped brace is a literal one
+        depth += 1 if brace.group() == "{" else -1
+        if depth == 0:
+            return text[open_index + 1 : index]
     return None  # unbalanced: truncated generation
 
 
