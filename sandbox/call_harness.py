@@ -15,6 +15,10 @@ program prints is ignored). Expected values never enter the sandbox: the host co
   type (templates), numbers, ``bool``, ``char``, ``std::string``, ``vector``, ``pair`` and
   ``map``/``unordered_map`` with string keys; a free function, or a member of ``class
   Solution`` (LeetCode's form) called on a default-constructed object.
+- Java: ``call_harness.java`` appended (its ``Main``; the program's classes lose ``public``, a
+  class ``Main`` of its own is renamed): the method found by name on ``Solution`` (else the
+  class that defines it) by reflection, arguments converted to the declared (generic) types:
+  primitives and boxes, ``String``, ``char``, arrays, ``List``, ``Map`` with string keys.
 
 A program's own ``main`` is renamed out of the way (the harness is the entry point). A
 signature the harness cannot read is the completion's failure (``CallHarnessError``).
@@ -27,7 +31,7 @@ import re
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-CALL_LANGUAGES = ("go", "rust", "javascript", "cpp")
+CALL_LANGUAGES = ("go", "rust", "javascript", "cpp", "java")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -48,6 +52,8 @@ def call_program(language: str, code: str, fn_name: str) -> str:
         return _javascript(code, fn_name)
     if language == "cpp":
         return _cpp(code, fn_name)
+    if language == "java":
+        return _java(code, fn_name)
     raise CallHarnessError(f"no function-call harness for {language}")
 
 
@@ -77,6 +83,26 @@ def _cpp(code: str, fn_name: str) -> str:
     target = f"&Solution::{fn_name}" if member else f"&{fn_name}"
     code = re.sub(r"\b(int|signed)(\s+)main\s*\(", r"\1\2verireward_candidate_main(", code)
     harness = (_HERE / "call_harness.cpp").read_text().replace("VERIREWARD_TARGET", target)
+    return f"{code}\n\n{harness}"
+
+
+def _java(code: str, fn_name: str) -> str:
+    code = re.sub(r"\bclass(\s+)Main\b", r"class\1VerirewardCandidateMain", code)
+    # Main.java may hold one public class, the harness's: the program's become package-private
+    code = re.sub(r"^public\s+(?=(?:(?:final|abstract)\s+)*(?:class|interface|enum|record)\b)",
+                  "", code, flags=re.MULTILINE)  # fmt: skip
+    definition = re.search(rf"\b{fn_name}\s*\([^)]*\)\s*(throws[^{{]*)?\{{", code)
+    if definition is None:
+        raise CallHarnessError(f"the program defines no method {fn_name}")
+    classes = [m for m in re.finditer(r"\bclass\s+(\w+)", code) if m.start() < definition.start()]
+    if re.search(r"\bclass\s+Solution\b", code):
+        owner = "Solution"
+    elif classes:
+        owner = classes[-1].group(1)
+    else:
+        raise CallHarnessError(f"{fn_name} is not in a class")
+    harness = (_HERE / "call_harness.java").read_text()
+    harness = harness.replace("VERIREWARD_CLASS", owner).replace("VERIREWARD_METHOD", fn_name)
     return f"{code}\n\n{harness}"
 
 

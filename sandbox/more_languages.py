@@ -1,7 +1,7 @@
 """Java, JavaScript (Node), Go and Rust as data: a compile step (under the compile deadline)
 and a run command. Their toolchains come from Debian packages (default-jdk-headless, nodejs,
 golang-go, rustc; `make languages`); a language whose tool is missing is reported as such.
-Go, Rust and JavaScript also take function-call tests (``call_harness``); Java stdin/stdout only.
+All four also take function-call tests (``call_harness``).
 
 The JVM flags keep it inside the sandbox's limits: a 128 MB heap, small code cache and class
 space, the serial GC and the client compiler (its default reservations exceed the 512 MB
@@ -37,6 +37,7 @@ JAVA = Language(
     source_name="Main.java",
     compile=("javac", *(f"-J{flag}" for flag in _JVM), "-encoding", "UTF-8", "Main.java"),
     run=("java", *_JVM, "Main"),
+    modes=("stdio", "call"),
 )
 JAVASCRIPT = Language(
     "javascript",

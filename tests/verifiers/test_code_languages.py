@@ -1,6 +1,6 @@
 """Java, JavaScript, Go and Rust beside Python and C++: one stdin/stdout case each through the
-verifier (compile step included), and a function-call case each for Go, Rust, JavaScript and
-C++ (the call harness), skipped with the reason where the toolchain is missing."""
+verifier (compile step included), and a function-call case each for them and C++ (the call
+harness), skipped with the reason where the toolchain is missing."""
 
 from __future__ import annotations
 
@@ -115,7 +115,20 @@ CALLS["cpp"] = (
     "            seen[nums[i]] = i;\n        }\n        return {};\n    }\n};\n"
     'signed main() {\n    cout << "[0, 1]" << endl;\n}',
 )
+CALLS["java"] = (
+    "java",
+    # LeetCode's form, beside a public class Main of the program's own
+    "import java.util.*;\nclass Solution {\n    public int[] two_sum(int[] nums, int target) {\n"
+    "        Map<Integer, Integer> seen = new HashMap<>();\n"
+    "        for (int i = 0; i < nums.length; i++) {\n"
+    "            if (seen.containsKey(target - nums[i]))\n"
+    "                return new int[]{seen.get(target - nums[i]), i};\n"
+    "            seen.put(nums[i], i);\n        }\n        return new int[0];\n    }\n}\n"
+    "public class Main {\n    public static void main(String[] args) {\n"
+    '        System.out.println("[0, 1]");\n    }\n}',
+)
 SWAPS = {
+    "java": ("{seen.get(target - nums[i]), i}", "{i, seen.get(target - nums[i])}"),
     "cpp": ("{seen[target - nums[i]], i}", "{i, seen[target - nums[i]]}"),
     "go": ("[]int{j, i}", "[]int{i, j}"),
     "rust": ("vec![*j, i as i32]", "vec![i as i32, *j]"),
@@ -196,16 +209,32 @@ def test_cpp_harness_deduces_the_parameter_types(bwrap: BwrapSandbox) -> None:
     assert verdict.score == 1.0, verdict
 
 
+def test_java_harness_converts_generic_parameters(bwrap: BwrapSandbox) -> None:
+    toolchain("java")
+    source = (
+        "import java.util.*;\npublic class Solution {\n"
+        "    public static List<Object> group(List<List<String>> xs, Map<String, Integer> m,\n"
+        "                                     char c, double d) {\n"
+        "        List<Object> out = new ArrayList<>();\n"
+        "        for (List<String> x : xs) {\n"
+        "            List<String> y = new ArrayList<>(x);\n"
+        "            y.add(String.valueOf(c));\n            out.add(y);\n        }\n"
+        '        out.add(m.get("k"));\n        out.add(d);\n        return out;\n    }\n}'
+    )
+    case = {
+        "input": '[[["a", "b"], ["c"]], {"k": 2}, "x", 1.5]',
+        "output": '[["a", "b", "x"], ["c", "x"], 2, 1.5]',
+    }
+    tests = {"fn_name": "group", "cases": [case]}
+    verdict = VERIFIER.verify(
+        Item(f"```java\n{source}\n```", tests=tests), CodeParams(timeout_s=10)
+    )
+    assert verdict.score == 1.0, verdict
+
+
 def test_rust_generic_function_is_a_compile_error_not_a_crash() -> None:
     tests = {"fn_name": "first", "cases": [{"input": "[[1]]", "output": "1"}]}
     source = "fn first<T: Copy>(xs: Vec<T>) -> T { xs[0] }"
     verdict = VERIFIER.verify(Item(f"```rust\n{source}\n```", tests=tests), CodeParams())
     assert (verdict.score, verdict.reason) == (0.0, "compile_error"), verdict
     assert "generic" in verdict.details["stderr"]
-
-
-def test_function_call_tests_are_not_java() -> None:  # Java: stdin/stdout only
-    fence, program = PROGRAMS["java"]
-    call = {"fn_name": "add", "cases": [{"input": "[1, 2]", "output": "3"}]}
-    verdict = VERIFIER.verify(Item(f"```{fence}\n{program}\n```", tests=call), CodeParams())
-    assert verdict.reason == "unsupported_language" and verdict.score == 0.0
