@@ -40,9 +40,12 @@ class PipelinePreset:
     model: dict[str, Any] = field(default_factory=dict)  # TINY_CONFIG overrides
 
 
+# G=16 x B=4 rather than 8 x 8 (the same 64 completions a step): from the same cold starts,
+# 25 steps of 8 x 8 moved held-out pass@1 by -0.01 and +0.075 on seeds 1 and 2, 16 x 4 by
+# +0.16 and +0.155 (a larger group's advantages are less noisy at these pass rates)
 GRPO_DEFAULTS: dict[str, Any] = {
-    "group_size": 8,
-    "prompts_per_step": 8,
+    "group_size": 16,
+    "prompts_per_step": 4,
     "learning_rate": 3e-4,
     "beta": 0.01,
     "temperature": 1.0,
