@@ -148,7 +148,7 @@ class ScoringEngine:
                 if contract.batch:
                     continue  # after the others: see _run_batch
                 # once per item: the cache key, the quick path and the worker get this one
-                ready = _prepared(contract, item, params)
+                ready = outcomes.call_prepare(contract, item, params)
                 key = outcomes.cache_key(contract, ready, params)
                 cached = self._cached(key)
                 if key is None:
@@ -291,22 +291,6 @@ class ScoringEngine:
                 if len(self._cache) > self.limits.cache_size:
                     self._cache.popitem(last=False)
         return verdict
-
-
-def _prepared(contract: Contract, item: Item, params: Any) -> Item:
-    """The item as the verifier's ``prepare`` hook makes it; the item as sent when it has none,
-    raises or returns something else (its other hooks then work from the raw item)."""
-    if contract.prepare is None:
-        return item
-    try:
-        ready = contract.prepare(item, params)
-    except Exception:
-        log.exception("prepare of %s raised; using the item as sent", contract.name)
-        return item
-    if not isinstance(ready, Item):
-        log.error("prepare of %s returned %s, not an Item", contract.name, type(ready).__name__)
-        return item
-    return ready
 
 
 def _unavailable(registry: VerifierRegistry, name: str, unavailable: dict[str, str]) -> Verdict:

@@ -81,6 +81,22 @@ def call_verify(contract: Contract, item: Item, params: Any) -> Verdict:
     return checked(contract, params, verdict)
 
 
+def call_prepare(contract: Contract, item: Item, params: Any) -> Item:
+    """The item as the verifier's ``prepare`` hook makes it; the item as sent when it has none,
+    raises or returns something else (its other hooks then work from the raw item)."""
+    if contract.prepare is None:
+        return item
+    try:
+        ready = contract.prepare(item, params)
+    except Exception:
+        log.exception("prepare of %s raised; using the item as sent", contract.name)
+        return item
+    if not isinstance(ready, Item):
+        log.error("prepare of %s returned %s, not an Item", contract.name, type(ready).__name__)
+        return item
+    return ready
+
+
 def call_quick(contract: Contract, item: Item, params: Any) -> Verdict | None:
     if contract.quick_verify is None:
         return None
