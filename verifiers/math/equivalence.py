@@ -198,15 +198,7 @@ def _collections_equal(answer: Answer, reference: Collection) -> Rule:
         return _bag_equal(list(answer.items), list(reference.items), reference.kind)
     items = [_strip_assignment(i) for i in answer.items]
     wanted = [_strip_assignment(i) for i in reference.items]
-    if len(items) != len(wanted):
-        return None
-    unmatched = list(range(len(items)))
-    for target in wanted:
-        found = next((i for i in unmatched if equal(items[i], target)), None)
-        if found is None:
-            return None
-        unmatched.remove(found)
-    return f"{reference.kind}_equal"
+    return _bag_equal(items, wanted, reference.kind)
 
 
 def _labels(items: tuple[Answer, ...]) -> set[str]:
