@@ -40,6 +40,7 @@ def acquire(avoid: set[int] | frozenset[int] = frozenset()) -> tuple[int | None,
     sandbox then runs as ourselves). ``avoid``: uids not to take (they just refused a start)."""
     if not can_switch_uid():
         return None, None
+    _lock_path(FIRST_SLOT_UID).parent.mkdir(exist_ok=True)  # once, not once per slot tried
     for slot in range(SLOTS):
         uid = FIRST_SLOT_UID + slot
         if uid in avoid:
@@ -83,9 +84,7 @@ def is_free(uid: int) -> bool:
 
 
 def _lock_path(uid: int) -> Path:
-    lock_dir = Path(tempfile.gettempdir()) / "verireward-sandbox-slots"
-    lock_dir.mkdir(exist_ok=True)
-    return lock_dir / f"{uid - FIRST_SLOT_UID}.lock"
+    return Path(tempfile.gettempdir()) / "verireward-sandbox-slots" / f"{uid - FIRST_SLOT_UID}.lock"
 
 
 def become_subreaper() -> None:
