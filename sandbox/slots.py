@@ -150,7 +150,14 @@ def processes(uid: int | None = None) -> list[tuple[int, str, int]]:
         with contextlib.suppress(FileNotFoundError, ProcessLookupError):
             if uid is not None and entry.stat().st_uid != uid:
                 continue
-            with open(f"{entry.path}/stat") as handle:
-                state, parent = handle.read().rpartition(")")[2].split()[:2]
-            tasks.append((int(entry.name), state, int(parent)))
+            state, parent = state_and_parent(int(entry.name))
+            tasks.append((int(entry.name), state, parent))
     return tasks
+
+
+def state_and_parent(pid: int) -> tuple[str, int]:
+    """A process's state letter (``Z``: a zombie) and parent pid, from ``/proc/<pid>/stat``
+    (read after the command name's closing parenthesis: the name may hold spaces)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        state, parent = handle.read().rpartition(")")[2].split()[:2]
+    return state, int(parent)

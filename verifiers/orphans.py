@@ -113,8 +113,6 @@ def _children() -> list[int]:
 
 def _state_and_uid(pid: int) -> tuple[str, int]:
     try:
-        uid = os.stat(f"/proc/{pid}").st_uid
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rpartition(")")[2].split()[0], uid
-    except (OSError, IndexError):
+        return slots.state_and_parent(pid)[0], os.stat(f"/proc/{pid}").st_uid
+    except (OSError, ValueError):
         return "?", -1
