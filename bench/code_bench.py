@@ -5,6 +5,11 @@
     .venv/bin/python bench/code_bench.py [--limit N] [--workers 1]
     .venv/bin/python bench/code_bench.py --micro [--submissions 50] [--cases 10]
 
+Latency per item when the machine has a core to spare (a pause between items, in which the
+pre-started sandboxes are refilled; what a trainer scoring one group at a time sees):
+
+    .venv/bin/python bench/code_bench.py --spaced 30 [--limit N]
+
 CPU per item, sandboxes included (``perf stat`` counts every process under the bench):
 
     perf stat -e task-clock .venv/bin/python bench/code_bench.py --dataset MBPP --limit 200 \
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -110,6 +116,38 @@ def timed_map(function: Callable[[Any], bool], rows: list[Any], workers: int):
     return time.perf_counter() - start, results
 
 
+def spaced(limit: int | None, pause_s: float) -> None:
+    """Each item alone, both executors in turn on it, with a pause before each run."""
+    verifier = CodeVerifier()
+    if reason := verifier.unavailable_reason():
+        raise SystemExit(f"sandbox unavailable: {reason}")
+    params = CodeParams(timeout_s=3.0)
+    print("| dataset | items | executor | median ms/item | p90 ms/item | ours / theirs (median) |")
+    print("|---|---|---|---|---|---|")
+    for name, items in (("HumanEval", humaneval_items), ("MBPP", mbpp_items)):
+        rows = items()[:limit] if limit else items()
+        theirs, ours = [], []
+        verifier.verify(Item(**rows[0][2]), params)  # the first sandbox's one-off set-up
+        for row in rows:
+            for times, run in (
+                (theirs, row[1]),
+                (ours, lambda row=row: verifier.verify(Item(**row[2]), params)),
+            ):
+                time.sleep(pause_s)
+                start = time.perf_counter()
+                run()
+                times.append(1000 * (time.perf_counter() - start))
+        medians = {}
+        for label, times in (("benchmark's own", theirs), ("verireward", ours)):
+            medians[label] = statistics.median(times)
+            p90 = statistics.quantiles(times, n=10)[-1]
+            ratio = medians[label] / medians["benchmark's own"]
+            print(
+                f"| {name} | {len(rows)} | {label} | {medians[label]:.1f} | {p90:.1f} "
+                f"| {ratio:.2f} |"
+            )
+
+
 def datasets(
     limit: int | None, workers: int, only: str | None = None, dataset: str | None = None
 ) -> None:
@@ -158,11 +196,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="items run at a time")
     parser.add_argument("--dataset", choices=("HumanEval", "MBPP"), help="only this dataset")
     parser.add_argument("--only", choices=("ours", "baseline"), help="run one executor only")
+    parser.add_argument(
+        "--spaced", type=float, metavar="MS", help="latency per item, a pause of MS between"
+    )
     parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--cases", type=int, default=10)
     args = parser.parse_args()
     if args.micro:
         micro(args)
+    elif args.spaced is not None:
+        spaced(args.limit, args.spaced / 1000)
     else:
         datasets(args.limit, args.workers, args.only, args.dataset)
 
