@@ -267,16 +267,25 @@ class BwrapSandbox:
             "/proc",
             "--dev",
             "/dev",
+            # the only writable places, each a size-limited tmpfs (multiprocessing's
+            # semaphores live in /dev/shm)
             "--size",
             str(limits.tmp_mb * 1024 * 1024),
             "--tmpfs",
             "/tmp",
+            "--size",
+            str(limits.tmp_mb * 1024 * 1024),
+            "--tmpfs",
+            "/dev/shm",
             "--ro-bind",
             str(self._share),
             "/sandbox",
         ]
         if self.python_env.site_packages:  # the scientific stack, read-only
             argv += ["--ro-bind", str(self.python_env.site_packages), SANDBOX_SITE]
+        # bwrap's root and /dev are tmpfs without a size: writable, they would let a program
+        # fill the host's memory with files (RLIMIT_FSIZE bounds one file, not how many)
+        argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
         argv += [
             "--chdir",
             "/tmp",

@@ -127,6 +127,38 @@ def test_filling_tmp_stops_at_its_size(bwrap: BwrapSandbox) -> None:
     assert result.cases[0].stdout.startswith("blocked")
 
 
+def test_no_unbounded_writable_place(bwrap: BwrapSandbox) -> None:
+    """Many files each under the file-size limit: only /tmp and /dev/shm take them, each up to
+    its size (bwrap's root and /dev are tmpfs too, and writable they would hold any amount)."""
+    code = """
+    import os, multiprocessing
+    written = {}
+    for folder in ('/', '/dev', '/dev/shm', '/tmp', '/sandbox', '/proc'):
+        total = 0
+        try:
+            for i in range(12):
+                with open(os.path.join(folder, f'fill{i}'), 'wb') as f:
+                    for _ in range(4):
+                        f.write(b'x' * (1 << 20))
+                        total += 1
+        except OSError:
+            pass
+        written[folder] = total
+    print(written)
+    for i in range(12):
+        if os.path.exists(f'/dev/shm/fill{i}'):
+            os.remove(f'/dev/shm/fill{i}')  # room for the semaphore below
+    with open('/dev/null', 'w') as sink:
+        print('devnull', sink.write('still a sink'))
+    lock = multiprocessing.Lock()  # a POSIX semaphore in /dev/shm
+    print('semaphore', lock.acquire())
+    """
+    case = run(bwrap, code, tmp_mb=16, max_file_mb=8).cases[0]
+    written = eval(case.stdout.splitlines()[0])  # the program's own dict literal
+    assert written == {"/": 0, "/dev": 0, "/dev/shm": 16, "/tmp": 16, "/sandbox": 0, "/proc": 0}
+    assert "devnull 12" in case.stdout and "semaphore True" in case.stdout, case.stderr
+
+
 def test_file_size_limit(bwrap: BwrapSandbox) -> None:
     code = "open('/tmp/f', 'wb').write(b'x' * (32 << 20))\nprint('ALLOWED')"
     case = run(bwrap, code, max_file_mb=4, tmp_mb=64).cases[0]
