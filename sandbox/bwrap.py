@@ -15,6 +15,7 @@ Measured on the development machine, these hold together and are all applied:
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import queue
 import shutil
@@ -38,12 +39,14 @@ from verireward.sandbox.runner_process import (
     CaseCallback,
     finish_runner,
     payload,
+    process_limit,
     rlimits,
     run_runner,
     start_runner,
 )
 from verireward.sandbox.uids import can_switch_uid
 from verireward.sandbox.warm_pool import Started, WarmPool
+from verireward.sandbox.zygote_host import ZYGOTE_PROCESSES, ZygotePool, ZygoteRun
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 _PROBE_KILLED = "the bubblewrap probe was killed from outside; probing again on next use"
@@ -63,6 +66,7 @@ class BwrapSandbox:
         python: str = SYSTEM_PYTHON,
         env: PythonEnv | None = None,
         warm: int = 0,
+        zygote: bool = True,
     ) -> None:
         self.bwrap = bwrap or shutil.which("bwrap") or "/usr/bin/bwrap"
         self.python = python
@@ -72,20 +76,26 @@ class BwrapSandbox:
         for source in RUNNER_FILES:
             shutil.copy(source, self._share / source.name)
             (self._share / source.name).chmod(0o644)
-        self._script = self._precompile()
+        self._compiled = self._precompile()
+        self._script = self._compiled["runner.py"]
         self._reason: str | None = None
         self._probed = False
         self._reaping = False
         self._pool = WarmPool(warm, self._start_warm, self._release)
+        # pre-started sandboxes are forked by zygotes (one per spare) when they can start here
+        self._zygotes = (
+            ZygotePool(warm, self._zygote_argv, self._zygote_preexec) if zygote else None
+        )
         self.last_uid: int | None = None  # the slot uid of the last sandbox started (for tests)
         self._retiring: queue.Queue[Started | None] = queue.Queue()
         self._retirers: list[threading.Thread] = []
         self._retire_lock = threading.Lock()
 
-    def _precompile(self) -> str:
+    def _precompile(self) -> dict[str, str]:
         """Bytecode for the runner files, made once by the sandbox's interpreter: compiling
         them in every sandbox costs 10-20 ms. Falls back to the sources."""
         names = [source.name for source in RUNNER_FILES]
+        sources = {name: f"/sandbox/{name}" for name in names}
         script = (
             "import py_compile, sys\n"
             "for name in sys.argv[1:]:\n"
@@ -101,15 +111,16 @@ class BwrapSandbox:
                 check=True,
             ).stdout.split()
         except (OSError, subprocess.SubprocessError):
-            return "/sandbox/runner.py"
+            return sources
         cache = self._share / "__pycache__"
         cache.chmod(0o755)
         for path in cache.iterdir():
             path.chmod(0o644)
-        runner = Path(made[0]) if made else None
-        if runner is None or not runner.is_file():
-            return "/sandbox/runner.py"
-        return f"/sandbox/__pycache__/{runner.name}"
+        # (py_compile names them relative to its working directory, the share)
+        if len(made) != len(names) or not all((self._share / m).is_file() for m in made):
+            return sources
+        pairs = zip(names, made, strict=True)
+        return {name: f"/sandbox/__pycache__/{Path(m).name}" for name, m in pairs}
 
     def unavailable_reason(self) -> str | None:
         if not self._probed:
@@ -132,6 +143,7 @@ class BwrapSandbox:
             self._reaping = True
         started = self._pool.take(limits)
         if started is not None:
+            self.last_uid = started.uid
             try:
                 return finish_runner(
                     started.process,
@@ -206,8 +218,17 @@ class BwrapSandbox:
     def close(self) -> None:
         """Tear down the pre-started sandboxes."""
         self._pool.close()
+        if self._zygotes is not None:
+            self._zygotes.close()
 
     def _start_warm(self) -> Started | None:
+        if self._zygotes is not None and not self._zygotes.broken:
+            cpu = math.ceil(Limits().run_deadline_s(_WARM_CASES))
+            run = self._zygotes.fork(Limits(), self._zygote_rlimits(cpu))
+            if run is not None:
+                return Started(run, run.zygote.uid, None)
+            if not self._zygotes.broken:
+                return None  # every zygote busy: the next release fills the pool
         try:
             uid, handle = self._acquire_slot()
         except SandboxUnavailable:
@@ -221,7 +242,32 @@ class BwrapSandbox:
             return None
         return Started(process, uid, handle)
 
+    def _zygote_argv(self) -> list[str]:
+        """The sandbox a zygote lives in: as any other, plus CAP_SYS_ADMIN inside its own user
+        namespace (to make each run's namespaces and mounts; every run drops it)."""
+        argv = self._argv(Limits())
+        at = argv.index("--cap-drop")
+        argv[at : at + 2] = ["--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN"]
+        argv[-1] = self._compiled["zygote.py"]
+        return argv
+
+    def _zygote_preexec(self) -> None:
+        rlimits(Limits(), 1, extra_processes=ZYGOTE_PROCESSES, cpu=False)()
+
+    def _zygote_rlimits(self, cpu_s: int) -> dict[str, int]:
+        limits = Limits()
+        return {
+            "nproc": process_limit(limits) + ZYGOTE_PROCESSES,
+            "fsize": limits.max_file_mb * 1024 * 1024,
+            "nofile": limits.max_open_files,
+            "cpu": cpu_s,
+            "core": 0,
+        }
+
     def _release(self, started: Started) -> None:
+        if isinstance(started.process, ZygoteRun):
+            started.process.close()
+            return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(started.process.pid, signal.SIGKILL)
         started.process.wait()

@@ -25,7 +25,9 @@ from verireward.sandbox.languages import Language
 from verireward.sandbox.uids import can_switch_uid
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
-RUNNER_FILES = (RUNNER_SOURCE, Path(__file__).with_name("runner_assert.py"))  # run inside
+RUNNER_FILES = tuple(  # run inside the sandbox
+    Path(__file__).with_name(name) for name in ("runner.py", "runner_assert.py", "zygote.py")
+)
 _NONROOT_HEADROOM = 512
 _EXIT_GRACE_S = 1.0
 _MAX_RUNNER_OUTPUT = 64 * 1024 * 1024  # the runner caps each case; this bounds a broken runner
@@ -80,20 +82,27 @@ def _frame(data: bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
-def rlimits(limits: Limits, case_count: int) -> Callable[[], None]:
-    """Limits applied to the runner and inherited by everything it starts."""
-    cpu = math.ceil(limits.run_deadline_s(case_count))  # a CPU-bound run dies at its deadline
-    file_size = limits.max_file_mb * 1024 * 1024
-
+def process_limit(limits: Limits) -> int:
     # RLIMIT_NPROC counts every task of the uid. As root each run gets a uid of its own; as an
     # ordinary user (the container) the service's own threads share the count, so leave room.
-    processes = limits.max_processes + (0 if can_switch_uid() else _NONROOT_HEADROOM)
+    return limits.max_processes + (0 if can_switch_uid() else _NONROOT_HEADROOM)
+
+
+def rlimits(
+    limits: Limits, case_count: int, extra_processes: int = 0, cpu: bool = True
+) -> Callable[[], None]:
+    """Limits applied to the runner and inherited by everything it starts (``cpu=False``: no
+    CPU limit, for a zygote that outlives many runs, each of which sets its own)."""
+    deadline = math.ceil(limits.run_deadline_s(case_count))  # a CPU-bound run dies at it
+    file_size = limits.max_file_mb * 1024 * 1024
+    processes = process_limit(limits) + extra_processes
 
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        if cpu:
+            resource.setrlimit(resource.RLIMIT_CPU, (deadline, deadline))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return apply
@@ -167,6 +176,10 @@ def finish_runner(
         if teardown or not complete:
             _kill_session(process)
             process.wait()
+        if teardown:  # (a pre-started one's are closed by whoever releases it)
+            for stream in (process.stdin, process.stdout, process.stderr):
+                with contextlib.suppress(OSError):
+                    stream.close() if stream is not None else None
     # SIGKILL of the sandbox process itself (no candidate can reach it), or of the runner
     # before it said ready (no candidate code has run yet): killed from outside.
     if ended_alone == -signal.SIGKILL or (not lines and ended_alone == 128 + signal.SIGKILL):
@@ -223,6 +236,10 @@ def _collect(
 
 
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
+    kill_sandbox = getattr(process, "kill_sandbox", None)
+    if kill_sandbox is not None:  # a zygote's sandbox (zygote_host.ZygoteRun)
+        kill_sandbox()
+        return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
 

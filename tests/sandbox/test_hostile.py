@@ -8,18 +8,48 @@ import socket
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits, RunResult
+from verireward.sandbox.warm_pool import WarmPool
+from verireward.sandbox.zygote_host import ZygoteRun
 
 pytestmark = pytest.mark.integration
 SLOT_UIDS = range(61_000, 61_064)
 
 
+@pytest.fixture(scope="module", params=["fresh", "zygote"])
+def bwrap(request: pytest.FixtureRequest, bwrap: BwrapSandbox) -> Iterator[BwrapSandbox]:
+    """Every hostile program against both kinds of sandbox: a fresh bwrap per run, and the
+    pre-started ones a zygote forks (the service's default)."""
+    if request.param == "fresh":
+        yield bwrap
+        return
+    sandbox = BwrapSandbox(warm=2)
+    yield sandbox
+    sandbox.close()
+
+
+def zygote_mode(sandbox: BwrapSandbox) -> bool:
+    return sandbox._pool.size > 0
+
+
 def run(sandbox: BwrapSandbox, code: str, **limits: object) -> RunResult:
     job = Job("python", textwrap.dedent(code), inputs=("",))
-    return sandbox.run(job, PYTHON, Limits(**limits))  # type: ignore[arg-type]
+    chosen = Limits(**limits)  # type: ignore[arg-type]
+    if zygote_mode(sandbox) and WarmPool.fits(chosen):
+        deadline = time.monotonic() + 10  # a spare is ready: the run is a zygote's
+        if not sandbox._pool._idle:
+            sandbox._retire(None)  # (the pool fills after a run; the first has none before)
+        while not sandbox._pool._idle:
+            assert time.monotonic() < deadline, "no pre-started sandbox came up"
+            time.sleep(0.02)
+        assert all(isinstance(s.process, ZygoteRun) for s in sandbox._pool._idle), [
+            (type(s.process), s.process.poll()) for s in sandbox._pool._idle
+        ] + [(z.alive, z.busy) for z in sandbox._zygotes._zygotes]
+    return sandbox.run(job, PYTHON, chosen)
 
 
 def stdout(sandbox: BwrapSandbox, code: str, **limits: object) -> str:
@@ -39,6 +69,32 @@ def sandbox_processes(uid: int | None = None) -> list[int]:
             except FileNotFoundError:
                 continue
     return pids
+
+
+def leftovers(sandbox: BwrapSandbox) -> list[int]:
+    """Processes the last run left behind, after a moment for namespace teardown. A fresh
+    sandbox's slot uid has none left at all; a zygote's keeps the zygote's own processes and
+    its next spare's first process (PID 1 of its namespace): any other process in a run's
+    PID namespace (nested two deep) is a leftover."""
+    deadline = time.monotonic() + 2
+    while True:
+        pids = sandbox_processes(sandbox.last_uid)
+        if zygote_mode(sandbox):
+            pids = [pid for pid in pids if _run_pid(pid) not in (None, 1)]
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.05)
+
+
+def _run_pid(pid: int) -> int | None:
+    """A process's pid inside a run's PID namespace (None outside any run's)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            line = next(x for x in status if x.startswith("NSpid:"))
+    except (OSError, StopIteration):
+        return None
+    levels = line.split()[1:]
+    return int(levels[-1]) if len(levels) >= 3 else None
 
 
 TRY = """
@@ -67,9 +123,15 @@ def attempt(action):
         "lambda: subprocess.run(['mount', '-t', 'tmpfs', 'none', '/usr'], check=True)",
         "lambda: subprocess.run(['unshare', '-r', 'true'], check=True)",
         "lambda: os.open('/proc/2/fd/1', os.O_WRONLY)",  # the runner's result channel
+        "lambda: os.open('/proc/1/fd/1', os.O_WRONLY)",  # ... when it is PID 1 (a zygote's)
+        "lambda: open('/proc/self/status').read().split('CapEff:')[1].split()[0] != '0' * 16"
+        " or 1 / 0",  # no capability left (a zygote holds CAP_SYS_ADMIN in its namespace)
+        "lambda: subprocess.run(['mount', '-t', 'tmpfs', 'none', '/tmp'], check=True)",
     ],
 )
 def test_forbidden_actions_are_blocked(bwrap: BwrapSandbox, action: str) -> None:
+    if zygote_mode(bwrap) and "/proc/2/" in action:
+        pytest.skip("in a zygote's sandbox PID 2 is the program itself; the runner is PID 1")
     code = f"import os, socket, subprocess\n{TRY}\nattempt({action})"
     assert stdout(bwrap, code).startswith("blocked"), action
 
@@ -183,7 +245,7 @@ def test_fork_bomb_is_contained(bwrap: BwrapSandbox) -> None:
     case = run(bwrap, code, timeout_s=1.0, max_processes=16).cases[0]
     assert case.status == "timeout"
     assert time.perf_counter() - start < 10
-    assert sandbox_processes(bwrap.last_uid) == []
+    assert leftovers(bwrap) == []
 
 
 def test_infinite_output_is_capped(bwrap: BwrapSandbox) -> None:
@@ -199,8 +261,11 @@ def test_segfault_is_a_signal(bwrap: BwrapSandbox) -> None:
 
 
 def test_killing_the_runner_only_ends_this_run(bwrap: BwrapSandbox) -> None:
-    result = run(bwrap, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
-    assert result.runner_died
+    result = run(bwrap, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('ok')")
+    if zygote_mode(bwrap):  # the runner is PID 1 of its namespace: SIGKILL from inside is void
+        assert not result.runner_died and result.cases[0].stdout == "ok\n"
+    else:
+        assert result.runner_died
     assert stdout(bwrap, "print('still here')") == "still here\n"  # the next run works
 
 
@@ -211,7 +276,9 @@ def test_kill_everything_reaches_only_the_sandbox(bwrap: BwrapSandbox) -> None:
         os._exit(0)
     try:
         result = run(bwrap, "import os, signal\nos.kill(-1, signal.SIGKILL)")
-        assert result.runner_died or result.cases[0].status == "signaled"
+        alone = zygote_mode(bwrap) and "ProcessLookupError" in result.cases[0].stderr
+        # (in a zygote's sandbox only the runner, PID 1 and immune, shares the namespace)
+        assert result.runner_died or result.cases[0].status == "signaled" or alone
         assert os.waitpid(witness, os.WNOHANG) == (0, 0), "host process was killed"
     finally:
         os.kill(witness, 9)
@@ -231,7 +298,7 @@ def test_daemon_does_not_outlive_the_run(bwrap: BwrapSandbox) -> None:
     """
     assert stdout(bwrap, code) == "parent done\n"
     time.sleep(0.2)
-    assert sandbox_processes(bwrap.last_uid) == []
+    assert leftovers(bwrap) == []
 
 
 def test_sleeping_past_the_deadline_with_children(bwrap: BwrapSandbox) -> None:
@@ -243,7 +310,7 @@ def test_sleeping_past_the_deadline_with_children(bwrap: BwrapSandbox) -> None:
     start = time.perf_counter()
     case = run(bwrap, code, timeout_s=1.0).cases[0]
     assert case.status == "timeout" and time.perf_counter() - start < 5
-    assert sandbox_processes(bwrap.last_uid) == []
+    assert leftovers(bwrap) == []
 
 
 def test_forged_result_lines_are_just_output(bwrap: BwrapSandbox) -> None:
@@ -255,7 +322,7 @@ def test_forged_result_lines_are_just_output(bwrap: BwrapSandbox) -> None:
 
 def test_nothing_is_left_behind(bwrap: BwrapSandbox) -> None:
     run(bwrap, "open('/tmp/x', 'w').write('data')\nprint('wrote')")
-    assert sandbox_processes(bwrap.last_uid) == []
+    assert leftovers(bwrap) == []
     uid = bwrap.last_uid
-    leftovers = [p for p in Path("/tmp").iterdir() if p.exists() and p.stat().st_uid == uid]
-    assert leftovers == []
+    files = [p for p in Path("/tmp").iterdir() if p.exists() and p.stat().st_uid == uid]
+    assert files == []

@@ -1,4 +1,5 @@
-"""Pre-started sandboxes: one submission each, torn down after, nothing carried over."""
+"""Pre-started sandboxes (forked by zygotes): one submission each, torn down after, nothing
+carried over."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 
 import pytest
 from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits
+from verireward.sandbox.zygote_host import ZygoteRun
 
 pytestmark = pytest.mark.integration
 
@@ -34,11 +36,13 @@ def wait_for_spares(sandbox: BwrapSandbox, count: int) -> None:
 def test_spares_are_started_and_used_once(warm: BwrapSandbox) -> None:
     assert run(warm, "print('first')") == "first\n"  # no spare yet: started the usual way
     wait_for_spares(warm, 2)
-    spares = {s.process.pid for s in warm._pool._idle}
+    spares = [s.process for s in warm._pool._idle]
+    assert all(isinstance(spare, ZygoteRun) for spare in spares)  # forked by zygotes
     assert run(warm, "print('second')") == "second\n"
     wait_for_spares(warm, 2)
-    now = {s.process.pid for s in warm._pool._idle}
-    assert len(spares - now) == 1  # the one used is gone, a new one took its place
+    now = [s.process for s in warm._pool._idle]
+    gone = [p for p in spares if all(p is not q for q in now)]
+    assert len(gone) == 1  # the one used is gone, a new one took its place
 
 
 def test_nothing_carries_over_between_submissions(warm: BwrapSandbox) -> None:
@@ -62,9 +66,23 @@ def test_nothing_carries_over_between_submissions(warm: BwrapSandbox) -> None:
 def test_other_limits_and_dead_spares_start_fresh(warm: BwrapSandbox) -> None:
     run(warm, "print('x')")
     wait_for_spares(warm, 2)
-    idle = list(warm._pool._idle)
+    idle = [s.process for s in warm._pool._idle]
     assert run(warm, "print('big tmp')", tmp_mb=128) == "big tmp\n"  # not a pre-started one
-    assert {s.process.pid for s in warm._pool._idle} >= {s.process.pid for s in idle}
+    assert all(any(p is s.process for s in warm._pool._idle) for p in idle)
     for spare in warm._pool._idle:
         os.killpg(spare.process.pid, signal.SIGKILL)
     assert run(warm, "print('after')") == "after\n"
+
+
+def test_a_fork_bomb_does_not_spend_the_next_runs_processes(warm: BwrapSandbox) -> None:
+    """A zygote serves its slot's runs one after another: a fork bomb's processes die with
+    its namespace before the next run is forked, so the slot uid's process budget is whole."""
+    bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    run(warm, "print('x')")
+    for _ in range(3):
+        wait_for_spares(warm, 2)
+        result = warm.run(Job("python", bomb, inputs=("",)), PYTHON, Limits(timeout_s=1.0))
+        assert result.cases[0].status == "timeout"
+    wait_for_spares(warm, 2)
+    spawn = "import subprocess\nprint(len([subprocess.run(['true']) for _ in range(20)]))"
+    assert run(warm, spawn) == "20\n"

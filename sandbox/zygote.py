@@ -1,0 +1,183 @@
+"""Warm sandbox zygote, run *inside* a bubblewrap sandbox next to ``runner.py`` (stdlib only).
+
+bubblewrap and a Python interpreter take ~20 ms of CPU to start, more than a small submission's
+whole run. The zygote pays that once: it starts (as the slot uid, in bwrap's user and network
+namespaces, with only CAP_SYS_ADMIN *inside* that user namespace), imports the runner, and then
+forks one sandbox per submission, one at a time:
+
+    zygote --fork--> keeper: new mount, PID and IPC namespaces; fresh size-limited /tmp, /dev/shm
+                      --fork--> runner: PID 1 of its namespace, fresh /proc, rlimits,
+                                every capability dropped, no_new_privs; then ``runner.main()``
+
+The keeper waits for the runner to end or for the host to hang up its status socket (then it
+kills the runner, and with it, as PID 1, every process of the namespace), and reports the exit
+status. The zygote never reads a job: the host hands it only file descriptors (SCM_RIGHTS) and
+sizes, so nothing of one submission is in the memory the next is forked from.
+
+Protocol on fd 0 (a unix socket): the zygote sends ``b"R"`` once ready; each request is a
+marshalled ``(tmp_bytes, rlimits)`` with four fds (stdin, stdout, stderr of the runner, and the
+keeper's status socket); on the status socket the keeper sends the runner's status (bwrap's
+convention: the exit code, or 128 + the signal) as 4 bytes when it ends.
+"""
+
+import ctypes
+import marshal
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.basename(HERE) == "__pycache__":
+    HERE = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import runner  # noqa: E402  (warm: imported once per zygote, not once per submission)
+import runner_assert  # noqa: E402, F401
+
+del sys.path[0]
+
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x08000000, 0x20000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_LAST_CAP = 63
+_libc = ctypes.CDLL(None, use_errno=True)
+_RLIMITS = {
+    "nproc": resource.RLIMIT_NPROC,
+    "fsize": resource.RLIMIT_FSIZE,
+    "nofile": resource.RLIMIT_NOFILE,
+    "cpu": resource.RLIMIT_CPU,
+    "core": resource.RLIMIT_CORE,
+}
+
+
+def _check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+def _mount(source, target, kind, flags, data=None):
+    _check(
+        _libc.mount(
+            source.encode() if source else None,
+            target.encode(),
+            kind.encode() if kind else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def drop_capabilities():
+    """No capability in any set, none to regain (bounding set emptied, no_new_privs)."""
+    for cap in range(_LAST_CAP + 1):
+        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # EINVAL past the kernel's last: fine
+    _check(_libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient")
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def main():
+    control = socket.socket(fileno=0)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the kernel
+    control.sendall(b"R")
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 4096, 4)
+        except OSError:
+            return
+        if not message:
+            return  # the host hung up: bwrap's --die-with-parent takes the rest
+        if len(fds) != 4:
+            for fd in fds:
+                os.close(fd)
+            continue
+        if os.fork() == 0:
+            try:
+                control.close()
+                keeper(marshal.loads(message), fds)
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+
+
+def keeper(request, fds):
+    tmp_bytes, limits = request
+    stdin, stdout, stderr, status = fds
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours propagates back
+    for target in ("/tmp", "/dev/shm"):
+        size = f"size={int(tmp_bytes)},mode=1777"
+        _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    pid = os.fork()  # the first process of the new PID namespace
+    if pid == 0:
+        try:
+            os.close(status)
+            start_runner(limits, stdin, stdout, stderr)
+        except BaseException as exc:  # the sandbox's own failure: said where the host reads
+            os.write(stderr, f"zygote: {type(exc).__name__}: {exc}\n".encode())
+        finally:
+            os._exit(71)
+    for fd in (stdin, stdout, stderr):
+        os.close(fd)
+    report(pid, status)
+
+
+def start_runner(limits, stdin, stdout, stderr):
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    drop_capabilities()
+    for name, value in limits.items():  # only ever lowered (the zygote's are the ceiling)
+        hard = resource.getrlimit(_RLIMITS[name])[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(_RLIMITS[name], (value, value))
+    for target, source in enumerate((stdin, stdout, stderr)):
+        os.dup2(source, target)
+    os.closerange(3, 1024)
+    os.chdir("/tmp")
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as an interpreter starts
+    runner.main()
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def report(pid, status):
+    """Wait for the runner, or for the host to hang up (then kill it: as PID 1 of its
+    namespace, its death takes every process in there); send its status."""
+    watcher = os.pidfd_open(pid)
+    ready, _, _ = select.select([watcher, status], [], [])
+    if status in ready and watcher not in ready:
+        os.kill(pid, signal.SIGKILL)
+    _, wait_status = os.waitpid(pid, 0)
+    code = (
+        os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else 128 + os.WTERMSIG(wait_status)
+    )
+    try:  # noqa: SIM105 (contextlib: milliseconds per zygote for nothing)
+        os.write(status, code.to_bytes(4, "big"))
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    main()
+    os._exit(0)
