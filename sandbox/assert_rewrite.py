@@ -6,6 +6,7 @@ call that keeps its line and text, and ``assert a == b`` keeps both sides, for t
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from functools import lru_cache
 
 
@@ -17,15 +18,27 @@ def rewrite_asserts(source: str) -> tuple[str, dict[int, str]]:
     try:
         tree = ast.parse(source)
         lines = source.splitlines()
-        for node in ast.walk(tree):
-            for name in ("body", "orelse", "finalbody"):
-                statements = getattr(node, name, None)
-                if isinstance(statements, list):
-                    statements[:] = [_rewrite(s, lines) for s in statements]
-        rewritten = ast.unparse(ast.fix_missing_locations(tree))
+        for statements in _statement_lists(tree):
+            statements[:] = [_rewrite(s, lines) for s in statements]
+        rewritten = ast.unparse(tree)  # (unparse needs no locations for the new nodes)
         return rewritten, _texts(ast.parse(rewritten))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source, {}
+
+
+def _statement_lists(node: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every list of statements in the tree (bodies, else and finally blocks, handlers' and
+    match cases' bodies), reached through statements only: an assert is a statement, and the
+    tests' expressions (often large literals) are never walked."""
+    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        children = getattr(node, name, None)
+        if not isinstance(children, list):
+            continue
+        if name in ("body", "orelse", "finalbody"):
+            yield children
+        for child in children:
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):
+                yield from _statement_lists(child)
 
 
 def _rewrite(statement: ast.stmt, lines: list[str]) -> ast.stmt:
@@ -46,10 +59,12 @@ def _rewrite(statement: ast.stmt, lines: list[str]) -> ast.stmt:
 def _texts(tree: ast.Module) -> dict[int, str]:
     """Line of each rewritten assert in the rewritten source -> the assert's original text."""
     texts = {}
-    for node in ast.walk(tree):
-        named = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        if named and node.func.id.startswith("_verireward_assert") and node.args:  # type: ignore[attr-defined]
-            text = node.args[-1]  # type: ignore[attr-defined]
-            if isinstance(text, ast.Constant) and isinstance(text.value, str):
-                texts[node.lineno] = text.value  # type: ignore[attr-defined]
+    for statements in _statement_lists(tree):
+        for statement in statements:
+            node = statement.value if isinstance(statement, ast.Expr) else None
+            named = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if named and node.func.id.startswith("_verireward_assert") and node.args:  # type: ignore[union-attr]
+                text = node.args[-1]  # type: ignore[union-attr]
+                if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                    texts[node.lineno] = text.value  # type: ignore[union-attr]
     return texts
