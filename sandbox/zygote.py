@@ -44,6 +44,7 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 _LAST_CAP = 63
+SET_UP_FAILED = 72  # the status of a sandbox that could not be made (the host stops trying)
 _libc = ctypes.CDLL(None, use_errno=True)
 _RLIMITS = {
     "nproc": resource.RLIMIT_NPROC,
@@ -125,26 +126,47 @@ def keeper(request, fds):
     tmp_bytes, limits = request
     stdin, stdout, stderr, status = fds
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours propagates back
-    for target in ("/tmp", "/dev/shm"):
-        size = f"size={int(tmp_bytes)},mode=1777"
-        _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
-    pid = os.fork()  # the first process of the new PID namespace
+    try:
+        _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours propagates back
+        for target in ("/tmp", "/dev/shm"):
+            size = f"size={int(tmp_bytes)},mode=1777"
+            _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
+        pid = os.fork()  # the first process of the new PID namespace
+    except BaseException as exc:
+        _set_up_failed(exc, stderr, status)
+        return
     if pid == 0:
+        os.close(status)
         try:
-            os.close(status)
-            start_runner(limits, stdin, stdout, stderr)
-        except BaseException as exc:  # the sandbox's own failure: said where the host reads
-            os.write(stderr, f"zygote: {type(exc).__name__}: {exc}\n".encode())
-        finally:
-            os._exit(71)
+            set_up_runner(limits, stdin, stdout, stderr)
+        except BaseException as exc:
+            _set_up_failed(exc, stderr, None)
+            os._exit(SET_UP_FAILED)
+        try:
+            runner.main()
+            sys.stdout.flush()
+        except BaseException:  # as the interpreter would report it, had it run the runner
+            import traceback
+
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)
     for fd in (stdin, stdout, stderr):
         os.close(fd)
     report(pid, status)
 
 
-def start_runner(limits, stdin, stdout, stderr):
+def _set_up_failed(exc, stderr, status):
+    """The sandbox could not be made (this environment refuses a namespace or a mount): said
+    where the host reads a run's errors, and as the status that tells it so."""
+    os.write(stderr, f"zygote: {type(exc).__name__}: {exc}\n".encode())
+    if status is not None:
+        os.write(status, SET_UP_FAILED.to_bytes(4, "big"))
+
+
+def set_up_runner(limits, stdin, stdout, stderr):
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     drop_capabilities()
     for name, value in limits.items():  # only ever lowered (the zygote's are the ceiling)
@@ -156,14 +178,10 @@ def start_runner(limits, stdin, stdout, stderr):
     os.closerange(3, 1024)
     os.chdir("/tmp")
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as an interpreter starts
     # A spare waits here for its job: copy now, not on the job's clock, the pages the run will
     # write (a collection writes every tracked object's header; the runner compiles)
     gc.collect()
     compile("pass", "<warm>", "exec")
-    runner.main()
-    sys.stdout.flush()
-    os._exit(0)
 
 
 def report(pid, status):

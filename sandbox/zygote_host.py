@@ -27,8 +27,10 @@ from verireward.sandbox import slots
 from verireward.sandbox.errors import SandboxUnavailable
 from verireward.sandbox.job import Limits
 
+SET_UP_FAILED = 72  # zygote.py's status for a run it could not make
+
 _READY_TIMEOUT_S = 10.0
-_GIVE_UP_AFTER = 3  # zygote starts failed in a row
+_GIVE_UP_AFTER = 3  # zygote starts failed in a row, or runs zygotes could not make
 # The keeper gone without a word: killed from outside, as a bwrap process SIGKILLed is
 _KILLED = -signal.SIGKILL
 # The zygote, its keeper and the sandbox's first process are of the slot uid too: RLIMIT_NPROC
@@ -66,6 +68,9 @@ class ZygoteRun:
             data = b""
         if len(data) == 4:
             self.returncode = int.from_bytes(data, "big")
+            if self.returncode == SET_UP_FAILED:  # this environment refuses what it needs
+                self.zygote.set_up_failed = True
+                self.zygote.lost()
         else:  # the keeper (or the whole zygote) was killed: nothing ran to an end in there
             self.returncode = _KILLED
             self.zygote.lost()
@@ -118,6 +123,7 @@ class Zygote:
         self.pid = self.process.pid
         self.busy = False
         self.alive = True
+        self.set_up_failed = False  # a run it forked could not be made (see zygote.py)
         self._closed = False
         self._control.settimeout(_READY_TIMEOUT_S)
         try:
@@ -183,13 +189,14 @@ class ZygotePool:
         self._zygotes: list[Zygote] = []
         self._starting = 0
         self._failed_starts = 0  # in a row
+        self._set_up_failures = 0  # runs a zygote could not make
         self._lock = threading.Lock()
 
     @property
     def broken(self) -> bool:
         """Zygotes cannot start here (e.g. a container that refuses namespaces inside the
         sandbox): the caller starts its sandboxes the usual way."""
-        return self._failed_starts >= _GIVE_UP_AFTER
+        return max(self._failed_starts, self._set_up_failures) >= _GIVE_UP_AFTER
 
     def fork(self, limits: Limits, rlimits: dict[str, int]) -> ZygoteRun | None:
         """A sandbox from an idle zygote (started when none is idle), or None when all
@@ -208,6 +215,7 @@ class ZygotePool:
         with self._lock:
             for dead in [z for z in self._zygotes if not z.alive and not z.busy]:
                 self._zygotes.remove(dead)
+                self._set_up_failures += dead.set_up_failed
                 dead.close()
             for zygote in self._zygotes:
                 if zygote.alive and not zygote.busy and zygote.process.poll() is None:

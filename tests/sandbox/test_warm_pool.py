@@ -86,3 +86,20 @@ def test_a_fork_bomb_does_not_spend_the_next_runs_processes(warm: BwrapSandbox) 
     wait_for_spares(warm, 2)
     spawn = "import subprocess\nprint(len([subprocess.run(['true']) for _ in range(20)]))"
     assert run(warm, spawn) == "20\n"
+
+
+def test_zygotes_that_cannot_make_a_sandbox_give_way(
+    warm: BwrapSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the environment refuses what a zygote's run needs (here: a limit it cannot set),
+    every submission still runs, in a fresh sandbox, and the pool stops using zygotes."""
+    monkeypatch.setattr(warm, "_zygote_rlimits", lambda cpu_s: {"no_such_limit": 1})
+    for attempt in range(8):
+        assert run(warm, f"print({attempt})") == f"{attempt}\n"
+        if warm._zygotes.broken:
+            break
+        time.sleep(0.3)  # the pool refills between submissions
+    assert warm._zygotes.broken
+    wait_for_spares(warm, 2)
+    assert not any(isinstance(s.process, ZygoteRun) for s in warm._pool._idle)
+    assert run(warm, "print('fresh')") == "fresh\n"
