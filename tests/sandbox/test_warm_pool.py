@@ -103,3 +103,19 @@ def test_zygotes_that_cannot_make_a_sandbox_give_way(
     wait_for_spares(warm, 2)
     assert not any(isinstance(s.process, ZygoteRun) for s in warm._pool._idle)
     assert run(warm, "print('fresh')") == "fresh\n"
+
+
+def test_sysv_shared_memory_does_not_outlive_its_run(warm: BwrapSandbox) -> None:
+    """Runs of one zygote follow each other in the same user namespace: a SysV segment (it
+    outlives its processes) must still not reach the next run (an IPC namespace per run)."""
+    shm = (
+        "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "segment = libc.shmget(0x5EC12E7, 4096, {flags})\n"
+        "print(segment >= 0, ctypes.get_errno())\n"
+    )
+    run(warm, "print('x')")
+    wait_for_spares(warm, 2)
+    assert run(warm, shm.format(flags="0o1000 | 0o600")).startswith("True")  # IPC_CREAT
+    for _ in range(2):  # whichever zygote serves the next one
+        wait_for_spares(warm, 2)
+        assert run(warm, shm.format(flags="0")).startswith("False 2")  # ENOENT
