@@ -41,15 +41,22 @@ class Problem:
         return PromptRecord(self.question, {"answer": str(self.answer)})
 
 
-def trace(problem: Problem) -> str:
-    """The worked solution: one ``x+y+c=s`` step per column, units first, then the answer."""
+def columns(problem: Problem) -> list[tuple[str, ...]]:
+    """The column sums from the units: ``(x, y, total)`` first, then ``(x, y, carry, total)``."""
     width = max(len(str(problem.a)), len(str(problem.b)))
     top, bottom = str(problem.a).zfill(width), str(problem.b).zfill(width)
-    steps, carry = [], 0
+    steps: list[tuple[str, ...]] = []
+    carry = 0
     for index, (x, y) in enumerate(zip(reversed(top), reversed(bottom), strict=True)):
         total = int(x) + int(y) + carry
-        steps.append(f"{x}+{y}={total}" if index == 0 else f"{x}+{y}+{carry}={total}")
+        steps.append((x, y, str(total)) if index == 0 else (x, y, str(carry), str(total)))
         carry = total // 10
+    return steps
+
+
+def trace(problem: Problem) -> str:
+    """The worked solution: one ``x+y+c=s`` step per column, units first, then the answer."""
+    steps = ["+".join(step[:-1]) + "=" + step[-1] for step in columns(problem)]
     return f"<think>{' '.join(steps)}</think> <answer>{problem.answer}</answer>"
 
 

@@ -54,15 +54,21 @@ def items_of(records: Sequence[PromptRecord], completions: Sequence[str]) -> lis
 
 
 def summarize(scored: Sequence[Any]) -> dict[str, float]:
-    """pass@1 (math passed), format rate and mean reward of scored items (NaN left out)."""
+    """pass@1 (math passed), format rate and mean reward of scored items (NaN left out), and
+    the mean ``language`` score when the spec ran that verifier (the share of the reasoning's
+    words in the target language)."""
     rewards = [s.reward for s in scored if s.reward == s.reward]
     count = max(1, len(scored))
-    return {
+    summary = {
         "pass@1": sum(s.scores.get("math") == 1.0 for s in scored) / count,
         "format": sum(s.scores.get("format") == 1.0 for s in scored) / count,
         "reward_mean": sum(rewards) / len(rewards) if rewards else float("nan"),
         "unscored": len(scored) - len(rewards),
     }
+    languages = [s.scores["language"] for s in scored if "language" in s.scores]
+    if languages:
+        summary["language"] = sum(languages) / len(languages)
+    return summary
 
 
 def evaluate(

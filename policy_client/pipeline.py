@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,13 @@ from typing import Any
 import torch
 from verireward.policy_client.arith_task import (
     CHAT_TEMPLATE,
+    Problem,
     make_split,
     trace,
     vocabulary_texts,
 )
-from verireward.policy_client.evaluation import complete, evaluate, items_of
+from verireward.policy_client.bilingual import bilingual_vocabulary_texts, mixed_traces
+from verireward.policy_client.evaluation import complete, evaluate, items_of, summarize
 from verireward.policy_client.generation import HFGenerator, SamplingParams, autocast_for
 from verireward.policy_client.grpo_config import GRPOConfig
 from verireward.policy_client.grpo_trainer import GRPOTrainer
@@ -53,14 +56,19 @@ class Pipeline:
         self.preset, self.out, self.scorer, self.seed = preset, Path(out), scorer, seed
         self.device = torch.device(device)
         self.bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
-        if preset.cold_start_traces + preset.rejection_prompts > preset.n_train:
+        needed = preset.cold_start_traces + preset.rejection_prompts + preset.dev_problems
+        if needed > preset.n_train:
             raise ValueError(
-                f"{preset.name}: {preset.cold_start_traces} cold-start traces and "
-                f"{preset.rejection_prompts} rejection prompts need as many training problems, "
-                f"not {preset.n_train}"
+                f"{preset.name}: {preset.cold_start_traces} cold-start traces, "
+                f"{preset.rejection_prompts} rejection prompts and {preset.dev_problems} dev "
+                f"problems need as many training problems, not {preset.n_train}"
             )
         self.split = make_split(preset.n_train, preset.n_heldout, seed, preset.digits)
-        self.tokenizer = tiny_tokenizer(vocabulary_texts())
+        # the dev problems decide when the cold start stops, so no stage trains on them
+        cut = preset.n_train - preset.dev_problems
+        self.train, self.dev = self.split.train[:cut], self.split.train[cut:]
+        texts = bilingual_vocabulary_texts() if preset.trace_language else vocabulary_texts()
+        self.tokenizer = tiny_tokenizer(texts)
         self.tokenizer.chat_template = CHAT_TEMPLATE  # every stage prompts through it
         self.log = StageLog(self.out / "stages.jsonl")
 
@@ -69,51 +77,73 @@ class Pipeline:
         preset = self.preset
         model = tiny_model(self.tokenizer, seed=self.seed, **preset.model).to(self.device)
         self.record("init", model, 0.0)
-        # 1. cold start: SFT on a few hundred worked traces
-        started = time.perf_counter()
-        cold = self.sft(
-            model, self.traces(preset.cold_start_traces), preset.cold_start_epochs, "cold_start"
-        )
-        self.record(
-            "cold_start", cold, time.perf_counter() - started, examples=preset.cold_start_traces
-        )
+        # 1. cold start: SFT on a few hundred worked traces, until a dev set is solved enough
+        cold = self.stage("cold_start", self.cold_start, model)
         # 2. reasoning RL: GRPO with the service's rewards, KL to the cold-start model
-        started = time.perf_counter()
-        rl = self.grpo(cold, preset.grpo_steps, "grpo")
-        self.record("grpo", rl, time.perf_counter() - started, steps=preset.grpo_steps)
-        # 3. rejection sampling from the RL model, verified by the service's verifiers
-        started = time.perf_counter()
-        verified, sampled = self.rejection_sample(rl)
-        # 4. distillation: a fresh copy of the cold-start model, SFT on verified traces only
-        pairs = [(row["prompt"], row["completion"].strip()) for row in verified]
-        student = self.sft(
-            cold, pairs, preset.distill_epochs, "distill", preset.distill_learning_rate
-        )
-        self.record(
-            "rejection_sft",
-            student,
-            time.perf_counter() - started,
-            examples=len(pairs),
-            sampled=sampled,
-        )
-        # 5. optionally RL again, from the student
-        if preset.final_grpo_steps:
-            started = time.perf_counter()
-            final = self.grpo(student, preset.final_grpo_steps, "final_grpo")
-            self.record(
-                "final_grpo", final, time.perf_counter() - started, steps=preset.final_grpo_steps
-            )
+        rl = self.stage("grpo", self.grpo, cold, preset.grpo_steps, "grpo")
+        if preset.rejection_prompts:
+            # 3. rejection sampling from the RL model, verified by the service's verifiers;
+            # 4. distillation: a fresh copy of the cold-start model, SFT on those traces only
+            student = self.stage("rejection_sft", self.distill, cold, rl)
+            # 5. optionally RL again, from the student
+            if preset.final_grpo_steps:
+                steps = preset.final_grpo_steps
+                self.stage("final_grpo", self.grpo, student, steps, "final_grpo")
         plot_stages(self.log.read(), self.out / "pipeline.png")
         return self.log.read()
 
+    def stage(self, name: str, train: Callable[..., tuple[Any, dict]], *args: Any) -> Any:
+        """Run one stage, then evaluate its model on the held-out set (one stages.jsonl row)."""
+        started = time.perf_counter()
+        model, extra = train(*args)
+        self.record(name, model, time.perf_counter() - started, **extra)
+        return model
+
     # -- the stages ------------------------------------------------------------------------
+    def cold_start(self, model: Any) -> tuple[Any, dict[str, Any]]:
+        """SFT on the worked traces until the dev problems' greedy pass@1 reaches the floor.
+
+        The dev pass@1 after every epoch goes to ``cold_start/dev.jsonl``. The floor, not a
+        number of epochs, is the recipe: how fast a model from scratch learns depends on its
+        seed, and RL needs a start that solves some problems, not most.
+        """
+        preset, history = self.preset, []
+        log = StageLog(self.out / "cold_start" / "dev.jsonl")
+
+        def enough(trained: Any, epoch: int) -> bool:
+            history.append(self.measure(trained, self.dev)["pass@1"])
+            log.write({"epoch": epoch, "dev_pass@1": history[-1]})
+            return history[-1] >= preset.cold_start_floor
+
+        pairs = self.traces(preset.cold_start_traces)
+        cold = self.sft(model, pairs, preset.cold_start_epochs, "cold_start", None, enough)
+        extra = {"examples": len(pairs), "epochs": len(history), "dev_pass@1": history[-1]}
+        return cold, extra
+
     def traces(self, count: int) -> list[tuple[str, str]]:
-        """The first ``count`` training problems' worked traces, also kept in the run's dir."""
-        pairs = [(p.question, trace(p)) for p in self.split.train[:count]]
+        """The first ``count`` training problems' worked traces, also kept in the run's dir.
+
+        With ``trace_language`` they are said in words, ``wrong_language_share`` of them in
+        ``wrong_language`` (the bilingual variant)."""
+        preset, problems = self.preset, self.train[:count]
+        if preset.trace_language:
+            rows = mixed_traces(
+                problems,
+                preset.trace_language,
+                preset.wrong_language,
+                preset.wrong_language_share,
+                self.seed,
+            )
+        else:
+            rows = [(p.question, trace(p), None) for p in problems]
         (self.out / "cold_start_traces.jsonl").write_text(
-            "".join(json.dumps({"prompt": q, "response": r}) + "\n" for q, r in pairs)
+            "".join(
+                json.dumps({"prompt": q, "response": r, **({"language": lang} if lang else {})})
+                + "\n"
+                for q, r, lang in rows
+            )
         )
-        return pairs
+        return [(q, r) for q, r, _ in rows]
 
     def sft(
         self,
@@ -122,8 +152,10 @@ class Pipeline:
         epochs: int,
         name: str,
         learning_rate: float | None = None,
+        after_epoch: Callable[[Any, int], bool] | None = None,
     ) -> Any:
-        """A copy of ``start`` fine-tuned on ``pairs`` (``start`` itself is left as it was)."""
+        """A copy of ``start`` fine-tuned on ``pairs`` (``start`` itself is left as it was);
+        ``after_epoch(model, epoch)`` returning True stops it early."""
         model = copy.deepcopy(start)
         config = SFTConfig(
             epochs=epochs,
@@ -134,11 +166,12 @@ class Pipeline:
             bf16=self.bf16,
             use_chat_template=True,
         )
+        hook = (lambda epoch: after_epoch(model, epoch)) if after_epoch else None
         if pairs:
-            train_sft(model, self.tokenizer, pairs, config)
+            train_sft(model, self.tokenizer, pairs, config, hook)
         return model
 
-    def grpo(self, start: Any, steps: int, name: str) -> Any:
+    def grpo(self, start: Any, steps: int, name: str) -> tuple[Any, dict[str, Any]]:
         """GRPO from a copy of ``start``, with ``start`` (frozen) as the KL reference."""
         policy = copy.deepcopy(start)
         reference = copy.deepcopy(start).eval().requires_grad_(False)
@@ -155,11 +188,21 @@ class Pipeline:
                 "use_chat_template": True,
             }
         )
-        records = [p.record() for p in self.split.train]
+        records = [p.record() for p in self.train]
         trainer = GRPOTrainer(policy, self.tokenizer, config, self.scorer, records, reference)
         trainer.train()
         trainer.save(self.out / name / "final")
-        return policy
+        return policy, {"steps": steps}
+
+    def distill(self, cold: Any, teacher: Any) -> tuple[Any, dict[str, Any]]:
+        """R1's stage 3 and its distillation: verified samples of ``teacher``, SFT of ``cold``."""
+        verified, sampled = self.rejection_sample(teacher)
+        pairs = [(row["prompt"], row["completion"].strip()) for row in verified]
+        preset = self.preset
+        student = self.sft(
+            cold, pairs, preset.distill_epochs, "distill", preset.distill_learning_rate
+        )
+        return student, {"examples": len(pairs), "sampled": sampled}
 
     def rejection_sample(self, model: Any) -> tuple[list[dict], int]:
         """k sampled completions for training prompts the cold start never saw, verified kept.
@@ -169,7 +212,7 @@ class Pipeline:
         add column by column): sampling there would hand the student nothing it has not seen.
         """
         preset = self.preset
-        unseen = self.split.train[preset.cold_start_traces :]
+        unseen = self.train[preset.cold_start_traces :]
         records = [p.record() for p in unseen[: preset.rejection_prompts]]
         repeated = [r for r in records for _ in range(preset.samples_per_prompt)]
         params = SamplingParams(preset.max_new_tokens, preset.rejection_temperature)
@@ -186,16 +229,34 @@ class Pipeline:
     def generator(self, model: Any) -> HFGenerator:
         return HFGenerator(model, self.tokenizer, autocast_for(self.device, self.bf16))
 
-    def record(self, stage: str, model: Any, seconds: float, **extra: Any) -> dict[str, Any]:
-        metrics = evaluate(
+    def measure(self, model: Any, problems: list[Problem]) -> dict[str, float]:
+        """Greedy pass@1 and mean reward on ``problems``, graded by the service."""
+        return evaluate(
             self.generator(model),
             self.tokenizer,
-            [p.record() for p in self.split.heldout],
+            [p.record() for p in problems],
             self.scorer,
             self.preset.reward_spec,
             self.preset.max_new_tokens,
             use_chat_template=True,
         )
+
+    def sampled(self, model: Any, problems: list[Problem]) -> dict[str, float]:
+        """Pass rate and language share of ``sampled_eval`` samples (T=1) per problem: what
+        RL sees, where greedy decoding hides a minority language behind the likeliest one."""
+        preset = self.preset
+        records = [p.record() for p in problems for _ in range(preset.sampled_eval)]
+        params = SamplingParams(preset.max_new_tokens, temperature=1.0)
+        completions = complete(
+            self.generator(model), self.tokenizer, records, params, use_chat_template=True
+        )
+        summary = summarize(self.scorer.score(items_of(records, completions), preset.reward_spec))
+        return {f"sampled_{key}": value for key, value in summary.items() if key != "unscored"}
+
+    def record(self, stage: str, model: Any, seconds: float, **extra: Any) -> dict[str, Any]:
+        metrics = self.measure(model, self.split.heldout)
+        if self.preset.sampled_eval:
+            metrics.update(self.sampled(model, self.split.heldout))
         row = {"stage": stage, **metrics, "seconds": round(seconds, 1), **extra}
         self.log.write(row)
         print(json.dumps(row), flush=True)

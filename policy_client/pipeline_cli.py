@@ -13,7 +13,11 @@ def add_pipeline_parser(commands: Any) -> None:
         "pipeline",
         help="cold start, GRPO, rejection sampling, distillation on a tiny model from scratch",
     )
-    pipeline.add_argument("--preset", default="tiny-arith", help="tiny-arith | tiny-arith-ci")
+    pipeline.add_argument(
+        "--preset",
+        default="tiny-arith",
+        help="tiny-arith | tiny-arith-ci | tiny-arith-bilingual | tiny-arith-bilingual-nolang",
+    )
     pipeline.add_argument("--out", default="pipeline-out", help="output directory")
     pipeline.add_argument("--url", help="a running verireward; default: start one on loopback")
     pipeline.add_argument("--api-key", help="bearer token of the service at --url")
@@ -38,11 +42,14 @@ def run_pipeline_command(args: argparse.Namespace) -> int:
     rows = run_pipeline(
         preset(args.preset), args.out, args.url, args.device, args.seed, args.api_key
     )
-    print(f"\n{'stage':<14} {'pass@1':>7} {'reward':>7} {'seconds':>8}")
+    # the bilingual presets also report the language share, greedy and sampled
+    extra = [key for key in ("language", "sampled_pass@1", "sampled_language") if key in rows[-1]]
+    print(f"\n{'stage':<14} {'pass@1':>7} {'reward':>7} {'seconds':>8}", *extra)
     for row in rows:
         print(
             f"{row['stage']:<14} {row['pass@1']:>7.3f} {row['reward_mean']:>7.3f} "
-            f"{row['seconds']:>8.1f}"
+            f"{row['seconds']:>8.1f}",
+            *(f"{row.get(key, float('nan')):>{len(key)}.3f}" for key in extra),
         )
     print(f"\nwrote {args.out}/stages.jsonl and {args.out}/pipeline.png")
     return 0

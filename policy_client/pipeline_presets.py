@@ -17,13 +17,20 @@ class PipelinePreset:
     n_heldout: int = 200
     digits: tuple[int, int] = (2, 2)
     max_new_tokens: int = 28
-    # stage 1: cold start, deliberately too little data to solve the task
+    # stage 1: cold start, deliberately too little data to solve the task. Its length is a
+    # rule, not a number of epochs: SFT epoch by epoch until greedy pass@1 on `dev_problems`
+    # training problems (the last ones: never a cold-start trace, an RL or a rejection prompt,
+    # never held-out) reaches `cold_start_floor`, at most `cold_start_epochs`. A fixed 18
+    # epochs left seeds 0-4 anywhere between 0.17 and 0.50 held-out, and GRPO could not lift
+    # the weak ones in 25 steps; the floor starts every seed from the same competence
     cold_start_traces: int = 400
-    cold_start_epochs: int = 18
+    cold_start_epochs: int = 40
+    cold_start_floor: float = 0.4
+    dev_problems: int = 100
     sft_learning_rate: float = 3e-3
     sft_batch_size: int = 16
     # stage 2: GRPO from the cold start, KL to it
-    grpo_steps: int = 60
+    grpo_steps: int = 100
     grpo: dict[str, Any] = field(default_factory=dict)  # GRPOConfig fields
     # stage 3: rejection sampling from the RL model
     rejection_prompts: int = 600
@@ -38,6 +45,13 @@ class PipelinePreset:
     final_grpo_steps: int = 0
     reward_spec: dict[str, Any] = field(default_factory=lambda: dict(PIPELINE_SPEC))
     model: dict[str, Any] = field(default_factory=dict)  # TINY_CONFIG overrides
+    # the bilingual variant (policy_client/bilingual.py): traces in words of `trace_language`,
+    # `wrong_language_share` of the cold-start traces in `wrong_language`; `sampled_eval`
+    # samples (T=1) per held-out problem measure the language share that greedy decoding hides
+    trace_language: str | None = None
+    wrong_language: str = "es"
+    wrong_language_share: float = 0.0
+    sampled_eval: int = 0
 
 
 # G=16 x B=4 rather than 8 x 8 (the same 64 completions a step): from the same cold starts,
@@ -53,16 +67,51 @@ GRPO_DEFAULTS: dict[str, Any] = {
     "save_every": 0,
 }
 
+
+def bilingual_spec(language_weight: float) -> dict[str, Any]:
+    """math + format + language with English as every item's target. At weight 0 the language
+    verifier still runs and reports its score (the ablation measures it, the reward ignores it)."""
+    return {
+        "weights": {**PIPELINE_SPEC["weights"], "language": language_weight},
+        "params": {"language": {"language": "en"}},
+    }
+
+
+BILINGUAL = {
+    "trace_language": "en",
+    "wrong_language": "es",
+    "wrong_language_share": 0.25,
+    "max_new_tokens": 40,  # a worded trace of two columns is ~31 tokens
+    "rejection_prompts": 0,  # cold start and GRPO only: the language share is the question
+    "sampled_eval": 4,
+}
+
 PRESETS = {
     "tiny-arith": PipelinePreset(
         name="tiny-arith",
-        grpo_steps=60,
+        grpo_steps=100,
         samples_per_prompt=8,
         distill_epochs=6,
         final_grpo_steps=20,
     ),
-    # the CI run: the same stages, fewer RL steps and rejection prompts
-    "tiny-arith-ci": PipelinePreset(name="tiny-arith-ci", grpo_steps=25, rejection_prompts=300),
+    # the CI run: the same cold start and GRPO stage, fewer rejection prompts and samples,
+    # fewer distillation epochs, no final GRPO. 100 GRPO steps, not 25 or 60: from the same
+    # cold starts, GRPO's gain after 25 steps moved by 0.17 with nothing but the order of the
+    # prompts (seed 2: +0.155 / -0.02), and after 60 steps it was +0.04 and +0.03 on seeds 3
+    # and 4 (+0.225 and +0.155 after 100); lr 1e-3 collapsed (0.005), 5e-4 lost ground, two
+    # updates a batch gained +0.065 / +0.025
+    "tiny-arith-ci": PipelinePreset(name="tiny-arith-ci", grpo_steps=100, rejection_prompts=300),
+    # R1's language mixing in small: a quarter of the cold-start traces in Spanish, GRPO with
+    # the language-consistency reward (and, for the ablation, with it at weight 0)
+    "tiny-arith-bilingual": PipelinePreset(
+        name="tiny-arith-bilingual", grpo_steps=40, reward_spec=bilingual_spec(0.5), **BILINGUAL
+    ),
+    "tiny-arith-bilingual-nolang": PipelinePreset(
+        name="tiny-arith-bilingual-nolang",
+        grpo_steps=40,
+        reward_spec=bilingual_spec(0.0),
+        **BILINGUAL,
+    ),
 }
 
 

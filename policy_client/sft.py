@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,15 @@ def encode(
     return ids, labels
 
 
-def train_sft(model: Any, tokenizer: Any, pairs: list[tuple[str, str]], config: SFTConfig):
+def train_sft(
+    model: Any,
+    tokenizer: Any,
+    pairs: list[tuple[str, str]],
+    config: SFTConfig,
+    after_epoch: Callable[[int], bool] | None = None,
+) -> list[float]:
+    """Up to ``config.epochs`` epochs; ``after_epoch(epoch)`` (1-based) returning True stops
+    early (the pipeline's cold start stops once a dev set is solved well enough)."""
     device = next(model.parameters()).device
     torch.manual_seed(config.seed)
     order = random.Random(config.seed)
@@ -67,7 +76,7 @@ def train_sft(model: Any, tokenizer: Any, pairs: list[tuple[str, str]], config: 
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     losses: list[float] = []
     model.train()
-    for _ in range(config.epochs):
+    for epoch in range(1, config.epochs + 1):
         order.shuffle(encoded)
         for start in tqdm(range(0, len(encoded), config.batch_size), desc="sft", unit="batch"):
             batch = encoded[start : start + config.batch_size]
@@ -86,6 +95,8 @@ def train_sft(model: Any, tokenizer: Any, pairs: list[tuple[str, str]], config: 
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()
             losses.append(float(loss.detach()))
+        if after_epoch is not None and after_epoch(epoch):
+            break
     output = Path(config.output_dir)
     model.save_pretrained(output)
     tokenizer.save_pretrained(output)

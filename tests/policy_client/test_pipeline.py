@@ -40,6 +40,11 @@ def test_grpo_and_the_rejection_student_beat_the_cold_start(
     cold = stage["cold_start"]["pass@1"]
     assert stage["init"]["pass@1"] == 0.0  # random weights solve nothing
     assert 0.05 <= cold <= 0.7, rows  # the cold start learned something, not everything
+    # it stopped by the rule: at the first epoch whose dev pass@1 reached the floor
+    dev = [json.loads(line) for line in (tmp_path / "cold_start" / "dev.jsonl").open()]
+    assert [row["epoch"] for row in dev] == list(range(1, stage["cold_start"]["epochs"] + 1))
+    assert all(row["dev_pass@1"] < ci.cold_start_floor for row in dev[:-1])
+    assert dev[-1]["dev_pass@1"] == stage["cold_start"]["dev_pass@1"] >= ci.cold_start_floor
     assert stage["grpo"]["pass@1"] >= cold + 0.10, rows
     assert stage["rejection_sft"]["pass@1"] >= cold + 0.05, rows
     assert stage["grpo"]["reward_mean"] > stage["cold_start"]["reward_mean"], rows

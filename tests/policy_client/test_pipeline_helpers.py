@@ -95,3 +95,23 @@ def test_rejection_prompts_must_fit_beside_the_cold_start_problems(tmp_path: Pat
     crowded = preset("tiny-arith-ci", n_train=500, rejection_prompts=200)
     with pytest.raises(ValueError, match="need as many training problems"):
         Pipeline(crowded, tmp_path, FakeScorer([]))
+
+
+def test_dev_problems_are_carved_out_of_every_training_stage(tmp_path: Path) -> None:
+    # the cold start stops on the dev set's pass@1: no stage may train on those problems
+    pytest.importorskip("transformers")
+    from verireward.policy_client.pipeline import Pipeline
+    from verireward.policy_client.pipeline_presets import preset
+
+    ci = preset("tiny-arith-ci")
+    pipeline = Pipeline(ci, tmp_path, FakeScorer([]))
+    assert len(pipeline.dev) == ci.dev_problems
+    assert pipeline.train + pipeline.dev == pipeline.split.train
+    cold = pipeline.train[: ci.cold_start_traces]
+    rejection = pipeline.train[ci.cold_start_traces :][: ci.rejection_prompts]
+    assert len(rejection) == ci.rejection_prompts  # room for every rejection prompt
+    questions = {p.question for p in pipeline.dev}
+    assert not questions & {p.question for p in pipeline.train}  # GRPO samples self.train
+    assert not questions & {p.question for p in cold + rejection + pipeline.split.heldout}
+    with pytest.raises(ValueError, match="dev"):
+        Pipeline(preset("tiny-arith-ci", dev_problems=900), tmp_path, FakeScorer([]))

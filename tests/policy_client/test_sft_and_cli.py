@@ -36,6 +36,25 @@ def test_sft_memorises_a_tiny_dataset(tmp_path: Path) -> None:
     assert (tmp_path / "config.json").exists()
 
 
+def test_after_epoch_stops_sft_when_it_says_so(tmp_path: Path) -> None:
+    # the pipeline's cold start: SFT until a dev set is solved well enough, at most `epochs`
+    tokenizer = tiny_tokenizer()
+    seen: list[int] = []
+    config = SFTConfig(epochs=10, batch_size=4, learning_rate=1e-2, output_dir=str(tmp_path))
+
+    def third(epoch: int) -> bool:
+        seen.append(epoch)
+        return epoch == 3
+
+    losses = train_sft(tiny_model(tokenizer), tokenizer, PAIRS, config, third)
+    assert seen == [1, 2, 3] and len(losses) == 3  # one batch of 4 pairs per epoch
+    assert (tmp_path / "config.json").exists()  # the stopped model is saved like a full run
+    seen.clear()
+    never = lambda epoch: seen.append(epoch) is not None  # noqa: E731 (always False)
+    assert len(train_sft(tiny_model(tokenizer), tokenizer, PAIRS, config, never)) == 10
+    assert seen == list(range(1, 11))  # the cap
+
+
 @pytest.fixture
 def saved_model(tmp_path: Path) -> Path:
     tokenizer = tiny_tokenizer()
