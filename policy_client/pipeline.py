@@ -1,7 +1,8 @@
 """DeepSeek-R1's recipe in miniature, on ``tiny-arith``, graded by a verireward service:
 
     0. a tiny model from scratch (random weights, tokenizer built here)
-    1. cold start        SFT on a few hundred worked traces (too few to solve the task)
+    1. cold start        SFT on a few hundred worked traces, epoch by epoch until greedy
+                         pass@1 on held-back dev problems reaches a floor (solves some, not most)
     2. reasoning RL      GRPO with the service's math + format rewards, KL to the cold start
     3. rejection         sample k completions per training prompt from the RL model,
                          keep the verified ones (``verireward score --correct-only``)
@@ -9,7 +10,8 @@
     5. RL again          (optional) GRPO from the student
 
 After every stage: greedy pass@1 and mean reward on held-out problems, one row of
-``stages.jsonl``, and at the end ``pipeline.png``.
+``stages.jsonl``, and at the end ``pipeline.png``. The bilingual presets stop after stage 2 and
+also report the held-out language share, greedy and sampled (``bilingual.py``).
 """
 
 from __future__ import annotations

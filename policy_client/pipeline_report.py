@@ -35,7 +35,8 @@ def plot_stages(rows: list[dict[str, Any]], png_path: str | Path) -> Path:
     figure, (stages, curves) = plt.subplots(1, 2, figsize=(11, 3.8))
     names = [row["stage"] for row in rows]
     positions = range(len(rows))
-    for key, marker in (("pass@1", "o"), ("reward_mean", "s")):
+    keys = [("pass@1", "o"), ("reward_mean", "s"), ("sampled_language", "^")]
+    for key, marker in [(k, m) for k, m in keys if any(k in row for row in rows)]:
         stages.plot(positions, [row.get(key, math.nan) for row in rows], marker=marker, label=key)
     for x, row in zip(positions, rows, strict=True):
         stages.annotate(
