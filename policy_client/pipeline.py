@@ -118,9 +118,11 @@ class Pipeline:
             return history[-1] >= preset.cold_start_floor
 
         pairs = self.traces(preset.cold_start_traces)
-        cold = self.sft(model, pairs, preset.cold_start_epochs, "cold_start", None, enough)
-        extra = {"examples": len(pairs), "epochs": len(history), "dev_pass@1": history[-1]}
-        return cold, extra
+        # no dev problems: no rule to apply, the cold start runs its `cold_start_epochs`
+        rule = enough if self.dev else None
+        cold = self.sft(model, pairs, preset.cold_start_epochs, "cold_start", None, rule)
+        extra = {"examples": len(pairs), "epochs": len(history) or preset.cold_start_epochs}
+        return cold, {**extra, "dev_pass@1": history[-1] if history else None}
 
     def traces(self, count: int) -> list[tuple[str, str]]:
         """The first ``count`` training problems' worked traces, also kept in the run's dir.

@@ -115,3 +115,5 @@ def test_dev_problems_are_carved_out_of_every_training_stage(tmp_path: Path) -> 
     assert not questions & {p.question for p in cold + rejection + pipeline.split.heldout}
     with pytest.raises(ValueError, match="dev"):
         Pipeline(preset("tiny-arith-ci", dev_problems=900), tmp_path, FakeScorer([]))
+    none = Pipeline(preset("tiny-arith-ci", dev_problems=0), tmp_path, FakeScorer([]))
+    assert none.dev == [] and none.train == none.split.train  # no rule: a fixed epoch count
