@@ -15,7 +15,6 @@ Measured on the development machine, these hold together and are all applied:
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import queue
 import shutil
@@ -38,9 +37,10 @@ from verireward.sandbox.python_env import SANDBOX_SITE, PythonEnv, find_env
 from verireward.sandbox.runner_process import (
     RUNNER_FILES,
     CaseCallback,
+    close_streams,
     finish_runner,
     payload,
-    process_limit,
+    rlimit_values,
     rlimits,
     run_runner,
     start_runner,
@@ -224,8 +224,7 @@ class BwrapSandbox:
 
     def _start_warm(self) -> Started | None:
         if self._zygotes is not None and not self._zygotes.broken:
-            cpu = math.ceil(Limits().run_deadline_s(_WARM_CASES))
-            run = self._zygotes.fork(Limits(), self._zygote_rlimits(cpu))
+            run = self._zygotes.fork(Limits(), self._zygote_rlimits())
             if run is not None:
                 return Started(run, run.zygote.uid, None)
             if not self._zygotes.broken:
@@ -255,15 +254,9 @@ class BwrapSandbox:
     def _zygote_preexec(self) -> None:
         rlimits(Limits(), 1, extra_processes=ZYGOTE_PROCESSES, cpu=False)()
 
-    def _zygote_rlimits(self, cpu_s: int) -> dict[str, int]:
-        limits = Limits()
-        return {
-            "nproc": process_limit(limits) + ZYGOTE_PROCESSES,
-            "fsize": limits.max_file_mb * 1024 * 1024,
-            "nofile": limits.max_open_files,
-            "cpu": cpu_s,
-            "core": 0,
-        }
+    def _zygote_rlimits(self) -> dict[str, int]:
+        """A spare's: the defaults, a CPU backstop as for any pre-started runner."""
+        return rlimit_values(Limits(), _WARM_CASES, extra_processes=ZYGOTE_PROCESSES)
 
     def _release(self, started: Started) -> None:
         if isinstance(started.process, ZygoteRun):
@@ -272,9 +265,7 @@ class BwrapSandbox:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(started.process.pid, signal.SIGKILL)
         started.process.wait()
-        for stream in (started.process.stdin, started.process.stdout, started.process.stderr):
-            with contextlib.suppress(OSError):
-                stream.close() if stream is not None else None
+        close_streams(started.process)
         slots.release(started.uid, started.handle)
 
     def _sys_path(self) -> tuple[str, ...]:

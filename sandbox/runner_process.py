@@ -88,22 +88,39 @@ def process_limit(limits: Limits) -> int:
     return limits.max_processes + (0 if can_switch_uid() else _NONROOT_HEADROOM)
 
 
+_RESOURCES = {
+    "nproc": resource.RLIMIT_NPROC,
+    "fsize": resource.RLIMIT_FSIZE,
+    "nofile": resource.RLIMIT_NOFILE,
+    "cpu": resource.RLIMIT_CPU,
+    "core": resource.RLIMIT_CORE,
+}
+
+
+def rlimit_values(limits: Limits, case_count: int, extra_processes: int = 0) -> dict[str, int]:
+    """The rlimits of a runner and everything it starts, by name (a zygote's runs get them as
+    such and set them themselves)."""
+    return {
+        "nproc": process_limit(limits) + extra_processes,
+        "fsize": limits.max_file_mb * 1024 * 1024,
+        "nofile": limits.max_open_files,
+        "cpu": math.ceil(limits.run_deadline_s(case_count)),  # a CPU-bound run dies at it
+        "core": 0,
+    }
+
+
 def rlimits(
     limits: Limits, case_count: int, extra_processes: int = 0, cpu: bool = True
 ) -> Callable[[], None]:
     """Limits applied to the runner and inherited by everything it starts (``cpu=False``: no
     CPU limit, for a zygote that outlives many runs, each of which sets its own)."""
-    deadline = math.ceil(limits.run_deadline_s(case_count))  # a CPU-bound run dies at it
-    file_size = limits.max_file_mb * 1024 * 1024
-    processes = process_limit(limits) + extra_processes
+    values = rlimit_values(limits, case_count, extra_processes)
+    if not cpu:
+        del values["cpu"]
 
     def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.max_open_files, limits.max_open_files))
-        if cpu:
-            resource.setrlimit(resource.RLIMIT_CPU, (deadline, deadline))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for name, value in values.items():
+            resource.setrlimit(_RESOURCES[name], (value, value))
 
     return apply
 
@@ -127,15 +144,21 @@ def run_runner(
 
 
 def start_runner(
-    argv: Sequence[str], preexec: Callable[[], None], cwd: str, user: int | None = None
+    argv: Sequence[str],
+    preexec: Callable[[], None],
+    cwd: str,
+    user: int | None = None,
+    stdio: tuple[Any, Any, Any] = (subprocess.PIPE,) * 3,
 ) -> subprocess.Popen[bytes]:
-    """Start the runner (inside its isolation); it waits for its job on stdin."""
+    """Start the runner (inside its isolation); it waits for its job on stdin (``stdio``: its
+    stdin, stdout and stderr, pipes unless said)."""
+    stdin, stdout, stderr = stdio
     try:
         return subprocess.Popen(
             list(argv),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
             cwd=cwd,
             env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
             start_new_session=True,
@@ -146,6 +169,13 @@ def start_runner(
         )
     except OSError as exc:
         raise SandboxUnavailable(f"cannot start {argv[0]}: {exc}") from exc
+
+
+def close_streams(process: Any) -> None:
+    """Close a started runner's stdin, stdout and stderr (a Popen or a zygote's run)."""
+    for stream in (process.stdin, process.stdout, process.stderr):
+        with contextlib.suppress(OSError):
+            stream.close() if stream is not None else None
 
 
 def finish_runner(
@@ -177,9 +207,7 @@ def finish_runner(
             _kill_session(process)
             process.wait()
         if teardown:  # (a pre-started one's are closed by whoever releases it)
-            for stream in (process.stdin, process.stdout, process.stderr):
-                with contextlib.suppress(OSError):
-                    stream.close() if stream is not None else None
+            close_streams(process)
     # SIGKILL of the sandbox process itself (no candidate can reach it), or of the runner
     # before it said ready (no candidate code has run yet): killed from outside.
     if ended_alone == -signal.SIGKILL or (not lines and ended_alone == 128 + signal.SIGKILL):

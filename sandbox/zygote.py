@@ -177,7 +177,6 @@ def set_up_runner(limits, stdin, stdout, stderr):
         os.dup2(source, target)
     os.closerange(3, 1024)
     os.chdir("/tmp")
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     # A spare waits here for its job: copy now, not on the job's clock, the pages the run will
     # write (a collection writes every tracked object's header; the runner compiles)
     gc.collect()

@@ -26,6 +26,7 @@ from typing import IO
 from verireward.sandbox import slots
 from verireward.sandbox.errors import SandboxUnavailable
 from verireward.sandbox.job import Limits
+from verireward.sandbox.runner_process import close_streams, start_runner
 
 SET_UP_FAILED = 72  # zygote.py's status for a run it could not make
 
@@ -45,7 +46,7 @@ class ZygoteRun:
         self.zygote, self._status = zygote, status
         self.stdin, self.stdout, self.stderr = streams
         self.returncode: int | None = None
-        self.pid = zygote.pid  # the process group that holds it (the zygote's bwrap)
+        self.pid = zygote.process.pid  # the process group that holds it (the zygote's bwrap)
         self._closed = False
 
     def poll(self) -> int | None:
@@ -90,9 +91,8 @@ class ZygoteRun:
             self.wait(patience_s)
         except subprocess.TimeoutExpired:
             self.zygote.lost()  # a keeper that does not answer: the zygote goes
-        for stream in (self.stdin, self.stdout, self.stderr, self._status):
-            with contextlib.suppress(OSError):
-                stream.close()
+        close_streams(self)
+        self._status.close()
         self.zygote.done(self)
 
 
@@ -101,26 +101,14 @@ class Zygote:
         self.uid, self._handle = slots.acquire()
         self._control, theirs = socket.socketpair()
         try:
-            self.process = subprocess.Popen(
-                list(argv),
-                stdin=theirs,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd="/",
-                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-                start_new_session=True,
-                preexec_fn=preexec,
-                user=self.uid,
-                group=self.uid,
-                extra_groups=[] if self.uid is not None else None,
-            )
-        except OSError as exc:
+            quiet = subprocess.DEVNULL
+            self.process = start_runner(argv, preexec, "/", self.uid, (theirs, quiet, quiet))
+        except SandboxUnavailable:
             self._control.close()
             slots.release(self.uid, self._handle)
-            raise SandboxUnavailable(f"cannot start the sandbox zygote: {exc}") from exc
+            raise
         finally:
             theirs.close()
-        self.pid = self.process.pid
         self.busy = False
         self.alive = True
         self.set_up_failed = False  # a run it forked could not be made (see zygote.py)

@@ -93,7 +93,7 @@ def test_zygotes_that_cannot_make_a_sandbox_give_way(
 ) -> None:
     """Where the environment refuses what a zygote's run needs (here: a limit it cannot set),
     every submission still runs, in a fresh sandbox, and the pool stops using zygotes."""
-    monkeypatch.setattr(warm, "_zygote_rlimits", lambda cpu_s: {"no_such_limit": 1})
+    monkeypatch.setattr(warm, "_zygote_rlimits", lambda: {"no_such_limit": 1})
     for attempt in range(8):
         assert run(warm, f"print({attempt})") == f"{attempt}\n"
         if warm._zygotes.broken:
