@@ -116,12 +116,17 @@ def timed_map(function: Callable[[Any], bool], rows: list[Any], workers: int):
     return time.perf_counter() - start, results
 
 
-def spaced(limit: int | None, pause_s: float) -> None:
-    """Each item alone, both executors in turn on it, with a pause before each run."""
+def sandboxed_verifier() -> tuple[CodeVerifier, CodeParams]:
+    """Our side of every comparison: the code verifier with its sandbox, 3 s per item."""
     verifier = CodeVerifier()
     if reason := verifier.unavailable_reason():
         raise SystemExit(f"sandbox unavailable: {reason}")
-    params = CodeParams(timeout_s=3.0)
+    return verifier, CodeParams(timeout_s=3.0)
+
+
+def spaced(limit: int | None, pause_s: float) -> None:
+    """Each item alone, both executors in turn on it, with a pause before each run."""
+    verifier, params = sandboxed_verifier()
     print("| dataset | items | executor | median ms/item | p90 ms/item | ours / theirs (median) |")
     print("|---|---|---|---|---|---|")
     for name, items in (("HumanEval", humaneval_items), ("MBPP", mbpp_items)):
@@ -151,10 +156,7 @@ def spaced(limit: int | None, pause_s: float) -> None:
 def datasets(
     limit: int | None, workers: int, only: str | None = None, dataset: str | None = None
 ) -> None:
-    verifier = CodeVerifier()
-    if reason := verifier.unavailable_reason():
-        raise SystemExit(f"sandbox unavailable: {reason}")
-    params = CodeParams(timeout_s=3.0)
+    verifier, params = sandboxed_verifier()
 
     def ours(row: Any) -> bool:
         verdict = verifier.verify(Item(**row[2]), params)
