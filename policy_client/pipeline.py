@@ -216,18 +216,26 @@ class Pipeline:
         add column by column): sampling there would hand the student nothing it has not seen.
         """
         preset = self.preset
-        unseen = self.train[preset.cold_start_traces :]
-        records = [p.record() for p in unseen[: preset.rejection_prompts]]
-        repeated = [r for r in records for _ in range(preset.samples_per_prompt)]
-        params = SamplingParams(preset.max_new_tokens, preset.rejection_temperature)
-        generator = self.generator(model)
-        completions = complete(generator, self.tokenizer, repeated, params, use_chat_template=True)
-        candidates = items_of(repeated, completions)
+        unseen = self.train[preset.cold_start_traces :][: preset.rejection_prompts]
+        candidates = self.sample_items(
+            model, unseen, preset.samples_per_prompt, preset.rejection_temperature
+        )
         verified = keep_correct(candidates, self.out / "rejection", self.scorer)
         (self.out / "rejection" / "verified.jsonl").write_text(
             "".join(json.dumps(row) + "\n" for row in verified)
         )
         return verified, len(candidates)
+
+    def sample_items(
+        self, model: Any, problems: list[Problem], k: int, temperature: float
+    ) -> list[Any]:
+        """``k`` completions of each problem sampled at ``temperature``, as items to score."""
+        records = [p.record() for p in problems for _ in range(k)]
+        params = SamplingParams(self.preset.max_new_tokens, temperature)
+        completions = complete(
+            self.generator(model), self.tokenizer, records, params, use_chat_template=True
+        )
+        return items_of(records, completions)
 
     # -- evaluation ------------------------------------------------------------------------
     def generator(self, model: Any) -> HFGenerator:
@@ -248,13 +256,8 @@ class Pipeline:
     def sampled(self, model: Any, problems: list[Problem]) -> dict[str, float]:
         """Pass rate and language share of ``sampled_eval`` samples (T=1) per problem: what
         RL sees, where greedy decoding hides a minority language behind the likeliest one."""
-        preset = self.preset
-        records = [p.record() for p in problems for _ in range(preset.sampled_eval)]
-        params = SamplingParams(preset.max_new_tokens, temperature=1.0)
-        completions = complete(
-            self.generator(model), self.tokenizer, records, params, use_chat_template=True
-        )
-        summary = summarize(self.scorer.score(items_of(records, completions), preset.reward_spec))
+        items = self.sample_items(model, problems, self.preset.sampled_eval, temperature=1.0)
+        summary = summarize(self.scorer.score(items, self.preset.reward_spec))
         return {f"sampled_{key}": value for key, value in summary.items() if key != "unscored"}
 
     def record(self, stage: str, model: Any, seconds: float, **extra: Any) -> dict[str, Any]:
