@@ -2,21 +2,22 @@
 
 bubblewrap and a Python interpreter take ~20 ms of CPU to start, more than a small submission's
 whole run. The zygote pays that once: it starts (as the slot uid, in bwrap's user and network
-namespaces, with only CAP_SYS_ADMIN *inside* that user namespace), imports the runner, and then
-forks one sandbox per submission, one at a time:
+namespaces, with only CAP_SYS_ADMIN *inside* that user namespace), imports the runner and the
+standard modules solutions import most, and then forks one sandbox per submission, one at a
+time:
 
-    zygote --fork--> keeper: new mount, PID and IPC namespaces; fresh size-limited /tmp, /dev/shm
-                      --fork--> runner: PID 1 of its namespace, fresh /proc, rlimits,
-                                every capability dropped, no_new_privs; then ``runner.main()``
+    zygote --fork--> runner: PID 1 of a new PID namespace; new mount and IPC namespaces, a
+                     fresh size-limited /tmp and /dev/shm, a fresh /proc, rlimits, every
+                     capability dropped, no_new_privs; then ``runner.main()``
 
-The keeper waits for the runner to end or for the host to hang up its status socket (then it
-kills the runner, and with it, as PID 1, every process of the namespace), and reports the exit
-status. The zygote never reads a job: the host hands it only file descriptors (SCM_RIGHTS) and
-sizes, so nothing of one submission is in the memory the next is forked from.
+The zygote waits for the runner to end or for the host to hang up the run's status socket
+(then it kills the runner, and with it, as PID 1, every process of the namespace), and
+reports the exit status. It never reads a job: the host hands it only file descriptors
+(SCM_RIGHTS) and sizes, so nothing of one submission is in the memory the next is forked from.
 
 Protocol on fd 0 (a unix socket): the zygote sends ``b"R"`` once ready; each request is a
 marshalled ``(tmp_bytes, rlimits)`` with four fds (stdin, stdout, stderr of the runner, and the
-keeper's status socket); on the status socket the keeper sends the runner's status (bwrap's
+run's status socket); on the status socket the zygote sends the runner's status (bwrap's
 convention: the exit code, or 128 + the signal) as 4 bytes when it ends.
 """
 
@@ -99,7 +100,11 @@ def drop_capabilities():
 
 def main():
     control = socket.socket(fileno=0)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # keepers are reaped by the kernel
+    for name in runner.STDLIB_PRELOAD:  # once here, not in each candidate that imports it
+        __import__(name)
+    gc.collect()
+    gc.freeze()  # the objects every run inherits: no collection there walks (and copies) them
+    own_pids = serve_from_own_pid_namespace(control)
     control.sendall(b"R")
     while True:
         try:
@@ -112,34 +117,46 @@ def main():
             for fd in fds:
                 os.close(fd)
             continue
-        if os.fork() == 0:
-            try:
-                control.close()
-                keeper(marshal.loads(message), fds)
-            finally:
-                os._exit(70)
-        for fd in fds:
-            os.close(fd)
+        try:
+            serve_run(marshal.loads(message), fds, control, own_pids)
+        finally:
+            for fd in fds[3:]:  # the others are closed before the run is waited for
+                os.close(fd)
 
 
-def keeper(request, fds):
+def serve_from_own_pid_namespace(control):
+    """Go on as the first process of a PID namespace of the zygote's own user namespace; the fd
+    of that namespace. (After each run's fork the zygote goes back to its own namespace for
+    the next, which needs CAP_SYS_ADMIN over it: bwrap's is owned by the user namespace above
+    ours, since --disable-userns nests one.) The process left behind waits for it."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare")
+    pid = os.fork()
+    if pid != 0:
+        control.close()  # the host sees the zygote's end as the end of this socket
+        _, wait_status = os.waitpid(pid, 0)
+        os._exit(os.waitstatus_to_exitcode(wait_status) & 0xFF)
+    return os.open("/proc/self/ns/pid", os.O_RDONLY)
+
+
+def serve_run(request, fds, control, own_pids):
+    """One sandbox: its first process forked into a new PID namespace (the zygote's own
+    children after this one stay in the zygote's), then watched until it ends."""
     tmp_bytes, limits = request
     stdin, stdout, stderr, status = fds
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
-        _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
-        _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours propagates back
-        for target in ("/tmp", "/dev/shm"):
-            size = f"size={int(tmp_bytes)},mode=1777"
-            _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
+        _check(_libc.unshare(CLONE_NEWPID), "unshare")
         pid = os.fork()  # the first process of the new PID namespace
     except BaseException as exc:
         _set_up_failed(exc, stderr, status)
+        for fd in (stdin, stdout, stderr):
+            os.close(fd)
         return
     if pid == 0:
-        os.close(status)
         try:
-            set_up_runner(limits, stdin, stdout, stderr)
+            control.close()
+            os.close(own_pids)
+            os.close(status)
+            set_up_runner(tmp_bytes, limits, stdin, stdout, stderr)
         except BaseException as exc:
             _set_up_failed(exc, stderr, None)
             os._exit(SET_UP_FAILED)
@@ -153,7 +170,14 @@ def keeper(request, fds):
             sys.stderr.flush()
             os._exit(1)
         os._exit(0)
-    for fd in (stdin, stdout, stderr):
+    try:
+        _check(_libc.setns(own_pids, CLONE_NEWPID), "setns")  # the next run gets a new one
+    except OSError as exc:  # no next run could be made: say so, and go
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        _set_up_failed(exc, stderr, status)
+        os._exit(SET_UP_FAILED)
+    for fd in (stdin, stdout, stderr):  # the host sees the run's end as the end of its pipes
         os.close(fd)
     report(pid, status)
 
@@ -166,7 +190,13 @@ def _set_up_failed(exc, stderr, status):
         os.write(status, SET_UP_FAILED.to_bytes(4, "big"))
 
 
-def set_up_runner(limits, stdin, stdout, stderr):
+def set_up_runner(tmp_bytes, limits, stdin, stdout, stderr):
+    """In the run's first process: its own mounts and IPC, then nothing it could regain."""
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours propagates back
+    for target in ("/tmp", "/dev/shm"):
+        size = f"size={int(tmp_bytes)},mode=1777"
+        _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     drop_capabilities()
     for name, value in limits.items():  # only ever lowered (the zygote's are the ceiling)
@@ -177,9 +207,8 @@ def set_up_runner(limits, stdin, stdout, stderr):
         os.dup2(source, target)
     os.closerange(3, 1024)
     os.chdir("/tmp")
-    # A spare waits here for its job: copy now, not on the job's clock, the pages the run will
-    # write (a collection writes every tracked object's header; the runner compiles)
-    gc.collect()
+    # A spare waits here for its job: copy now, not on the job's clock, the pages the run's
+    # compiler will write
     compile("pass", "<warm>", "exec")
 
 
@@ -191,6 +220,7 @@ def report(pid, status):
     if status in ready and watcher not in ready:
         os.kill(pid, signal.SIGKILL)
     _, wait_status = os.waitpid(pid, 0)
+    os.close(watcher)
     code = (
         os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else 128 + os.WTERMSIG(wait_status)
     )

@@ -32,15 +32,15 @@ SET_UP_FAILED = 72  # zygote.py's status for a run it could not make
 
 _READY_TIMEOUT_S = 10.0
 _GIVE_UP_AFTER = 3  # zygote starts failed in a row, or runs zygotes could not make
-# The keeper gone without a word: killed from outside, as a bwrap process SIGKILLed is
+# The zygote gone without a word: killed from outside, as a bwrap process SIGKILLed is
 _KILLED = -signal.SIGKILL
-# The zygote, its keeper and the sandbox's first process are of the slot uid too: RLIMIT_NPROC
-# counts them (bwrap's two processes were already counted before).
+# The zygote (two processes, see zygote.py) is of the slot uid too: RLIMIT_NPROC counts it beside
+# bwrap's two processes and the runner, as for a fresh sandbox.
 ZYGOTE_PROCESSES = 2
 
 
 class ZygoteRun:
-    """One submission's sandbox: stdin/stdout/stderr pipes, and its status from the keeper."""
+    """One submission's sandbox: stdin/stdout/stderr pipes, and its status from the zygote."""
 
     def __init__(self, zygote: Zygote, status: socket.socket, streams: Sequence[IO[bytes]]) -> None:
         self.zygote, self._status = zygote, status
@@ -72,17 +72,17 @@ class ZygoteRun:
             if self.returncode == SET_UP_FAILED:  # this environment refuses what it needs
                 self.zygote.set_up_failed = True
                 self.zygote.lost()
-        else:  # the keeper (or the whole zygote) was killed: nothing ran to an end in there
+        else:  # the zygote was killed: nothing ran to an end in there
             self.returncode = _KILLED
             self.zygote.lost()
 
     def kill_sandbox(self) -> None:
-        """Hang up: the keeper kills the sandbox's first process, and the kernel every other."""
+        """Hang up: the zygote kills the sandbox's first process, and the kernel every other."""
         with contextlib.suppress(OSError):
             self._status.shutdown(socket.SHUT_WR)
 
     def close(self, patience_s: float = 2.0) -> None:
-        """Kill, wait until the keeper says the namespace is gone, free the zygote."""
+        """Kill, wait until the zygote says the namespace is gone, free the zygote."""
         if self._closed:
             return
         self._closed = True
@@ -90,7 +90,7 @@ class ZygoteRun:
         try:
             self.wait(patience_s)
         except subprocess.TimeoutExpired:
-            self.zygote.lost()  # a keeper that does not answer: the zygote goes
+            self.zygote.lost()  # a zygote that does not answer goes
         close_streams(self)
         self._status.close()
         self.zygote.done(self)
@@ -128,10 +128,10 @@ class Zygote:
         runner_in, job_w = os.pipe()
         out_r, runner_out = os.pipe()
         err_r, runner_err = os.pipe()
-        status, keeper_status = socket.socketpair()
+        status, zygote_status = socket.socketpair()
         request = marshal.dumps((limits.tmp_mb * 1024 * 1024, rlimits))
         try:
-            sent = [runner_in, runner_out, runner_err, keeper_status.fileno()]
+            sent = [runner_in, runner_out, runner_err, zygote_status.fileno()]
             socket.send_fds(self._control, [request], sent)
         except OSError as exc:
             for fd in (job_w, out_r, err_r):
@@ -142,7 +142,7 @@ class Zygote:
         finally:
             for fd in (runner_in, runner_out, runner_err):
                 os.close(fd)
-            keeper_status.close()
+            zygote_status.close()
         streams = (os.fdopen(job_w, "wb"), os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb"))
         return ZygoteRun(self, status, streams)
 
