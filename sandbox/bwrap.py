@@ -88,6 +88,9 @@ class BwrapSandbox:
             ZygotePool(warm, self._zygote_argv, self._zygote_preexec) if zygote else None
         )
         self.last_uid: int | None = None  # the slot uid of the last sandbox started (for tests)
+        # spares are made for the kind of job that came last (a trainer's batches are alike):
+        # for assert-mode jobs, with the candidate's and the judge's processes already forked
+        self._script_spares = False
         self._retiring: queue.Queue[Started | None] = queue.Queue()
         self._retirers: list[threading.Thread] = []
         self._retire_lock = threading.Lock()
@@ -142,6 +145,7 @@ class BwrapSandbox:
             # only processes that run sandboxes (workers) take orphans on, and reap them
             slots.become_subreaper()
             self._reaping = True
+        self._script_spares = job.mode == "script"
         started = self._pool.take(limits)
         if started is not None:
             self.last_uid = started.uid
@@ -224,7 +228,7 @@ class BwrapSandbox:
 
     def _start_warm(self) -> Started | None:
         if self._zygotes is not None and not self._zygotes.broken:
-            run = self._zygotes.fork(Limits(), self._zygote_rlimits())
+            run = self._zygotes.fork(Limits(), self._zygote_rlimits(), self._script_spares)
             if run is not None:
                 return Started(run, run.zygote.uid, None)
             if not self._zygotes.broken:

@@ -39,10 +39,15 @@ if os.path.basename(HERE) == "__pycache__":  # run from its bytecode
     HERE = os.path.dirname(HERE)
 
 
-def main():
+def main(script_children=False):
+    """``script_children``: fork assert mode's two processes before the job comes (a sandbox
+    pre-started for assert-mode work; see runner_script)."""
     results = os.fdopen(os.dup(1), "w", buffering=1)
     _undumpable()
+    children = _script_module().Children() if script_children else None
     job = read_frame(0)  # the public part: program, inputs, limits (never the tests' answers)
+    if children is not None and job["mode"] != "script":
+        children.discard()
     sys.path.extend(job.get("sys_path", ()))  # the sandbox-python packages (-S skips site)
     if job["mode"] == "call":
         __import__("json")
@@ -57,7 +62,7 @@ def main():
             ready["binary"] = handle.read()  # the host caches a build it will run again
     results.write(repr(ready) + "\n")
     if job["mode"] == "script":
-        results.write(repr(run_script(job, program)) + "\n")
+        results.write(repr(_script_module().run_script(job, program, children)) + "\n")
         return
     for case in job["cases"]:
         outcome = run_case(job, program, case)
@@ -198,55 +203,12 @@ def exec_python(job, program, case):
     os._exit(0)
 
 
-def run_script(job, program):
-    """Assert mode: the candidate server is forked before the tests are read from the host, so
-    its memory never held them; the judge, forked after, runs them (see runner_assert)."""
+def _script_module():
     sys.path.insert(0, HERE)
-    import runner_assert
+    import runner_script
 
     del sys.path[0]
-    requests_r, requests_w = os.pipe()  # judge -> candidate
-    replies_r, replies_w = os.pipe()  # candidate -> judge
-    limit = job["output_limit"]
-    started = time.monotonic()
-    candidate = start_child(
-        lambda: runner_assert.serve(program, 4, 5, limit), b"", job, (requests_r, replies_w)
-    )
-    os.close(requests_r)
-    os.close(replies_w)
-    secret = read_frame(0)
-    check, texts = secret["check"], secret.get("texts", {})
-    marker = os.urandom(16).hex()
-    judge = start_child(
-        lambda: runner_assert.judge(check, texts, 5, 4, limit, marker),
-        b"",
-        job,
-        (replies_r, requests_w),
-    )
-    os.close(replies_r)
-    os.close(requests_w)
-    judged = collect(judge, started + job["timeout_s"], limit, also=candidate)
-    heard = judged.pop("heard")
-    candidate_out = finish(candidate, heard, limit=limit)
-    if judged["value"] == marker.encode():
-        judged["value"], judged["detail"] = "checked", {}
-    else:
-        judged["detail"] = _judge_detail(judged["value"])
-        judged["value"] = ""
-    judged["stdout"] = candidate_out["stdout"]
-    judged["stderr"] = (candidate_out["stderr"] + judged["stderr"])[-2000:]
-    if candidate_out["exit_code"] == MEMORY_EXIT and judged["status"] == "exited":
-        judged["status"] = "memory_limit"
-    judged["seconds"] = round(time.monotonic() - started, 4)
-    return judged
-
-
-def _judge_detail(raw):
-    try:
-        detail = marshal.loads(raw)
-        return dict(detail) if isinstance(detail, dict) else {}
-    except (ValueError, EOFError, TypeError):
-        return {}
+    return runner_script
 
 
 def spawn(run, stdin_bytes, timeout_s, job, memory_mb=None):
@@ -258,20 +220,41 @@ def spawn(run, stdin_bytes, timeout_s, job, memory_mb=None):
 
 
 def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None, memory_mb=None):
-    """Fork a child in its own process group with the case's rlimits: stdin from a file,
-    stdout/stderr/value (fd 3) on pipes, ``extra_fds`` as fds 4, 5, ..."""
+    """Fork a child with the case's rlimits (see fork_child)."""
+    timeout_s = job["timeout_s"] if timeout_s is None else timeout_s
+    memory_mb = memory_mb or job["memory_mb"]
+
+    def limited():
+        set_child_limits(memory_mb, timeout_s)
+        run()
+
+    return fork_child(limited, stdin_bytes, extra_fds)
+
+
+def set_child_limits(memory_mb, timeout_s):
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(timeout_s) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+def fork_child(run, stdin_bytes, extra_fds=()):
+    """Fork a child in its own process group: stdin from a file, stdout/stderr/value (fd 3) on
+    pipes, ``extra_fds`` as fds 4, 5, ...; it calls ``run``, which sets its limits."""
     import fcntl
 
-    timeout_s = job["timeout_s"] if timeout_s is None else timeout_s
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     val_r, val_w = os.pipe()
     # stdin from a file, not a pipe: a child that never reads cannot block the parent
-    name = ".stdin-" + os.urandom(4).hex()
-    with open(name, "wb") as handle:
-        handle.write(stdin_bytes)
-    in_r = os.open(name, os.O_RDONLY)
-    os.unlink(name)
+    if stdin_bytes:
+        name = ".stdin-" + os.urandom(4).hex()
+        with open(name, "wb") as handle:
+            handle.write(stdin_bytes)
+        in_r = os.open(name, os.O_RDONLY)
+        os.unlink(name)
+    else:
+        in_r = os.open("/dev/null", os.O_RDONLY)
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -282,10 +265,6 @@ def start_child(run, stdin_bytes, job, extra_fds=(), timeout_s=None, memory_mb=N
             for target, source in enumerate(high):
                 os.dup2(source, target)
             os.closerange(len(sources), 1024)
-            memory = (memory_mb or job["memory_mb"]) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            cpu = int(timeout_s) + 1
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
             sys.stdin = os.fdopen(0, "r")
             sys.stdout = os.fdopen(1, "w")
             sys.stderr = os.fdopen(2, "w")
@@ -389,6 +368,7 @@ def reap_strays():
 
 
 if __name__ == "__main__":
+    sys.modules["runner"] = sys.modules["__main__"]  # (runner_script imports it by name)
     main()
     # Every result line is written (line-buffered); skip the interpreter's teardown (module
     # cleanup, GC), a few milliseconds per sandbox: nothing in here outlives the sandbox.

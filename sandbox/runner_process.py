@@ -26,7 +26,8 @@ from verireward.sandbox.uids import can_switch_uid
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.py")
 RUNNER_FILES = tuple(  # run inside the sandbox
-    Path(__file__).with_name(name) for name in ("runner.py", "runner_assert.py", "zygote.py")
+    Path(__file__).with_name(name)
+    for name in ("runner.py", "runner_assert.py", "runner_script.py", "zygote.py")
 )
 _NONROOT_HEADROOM = 512
 _EXIT_GRACE_S = 1.0

@@ -16,9 +16,10 @@ reports the exit status. It never reads a job: the host hands it only file descr
 (SCM_RIGHTS) and sizes, so nothing of one submission is in the memory the next is forked from.
 
 Protocol on fd 0 (a unix socket): the zygote sends ``b"R"`` once ready; each request is a
-marshalled ``(tmp_bytes, rlimits)`` with four fds (stdin, stdout, stderr of the runner, and the
-run's status socket); on the status socket the zygote sends the runner's status (bwrap's
-convention: the exit code, or 128 + the signal) as 4 bytes when it ends.
+marshalled ``(tmp_bytes, rlimits, script_children)`` (the last: the runner forks assert mode's
+processes before its job, see runner_script) with four fds (stdin, stdout, stderr of the
+runner, and the run's status socket); on the status socket the zygote sends the runner's
+status (bwrap's convention: the exit code, or 128 + the signal) as 4 bytes when it ends.
 """
 
 import ctypes
@@ -37,6 +38,7 @@ if os.path.basename(HERE) == "__pycache__":
 sys.path.insert(0, HERE)
 import runner  # noqa: E402  (warm: imported once per zygote, not once per submission)
 import runner_assert  # noqa: E402, F401
+import runner_script  # noqa: E402, F401
 
 del sys.path[0]
 
@@ -141,7 +143,7 @@ def serve_from_own_pid_namespace(control):
 def serve_run(request, fds, control, own_pids):
     """One sandbox: its first process forked into a new PID namespace (the zygote's own
     children after this one stay in the zygote's), then watched until it ends."""
-    tmp_bytes, limits = request
+    tmp_bytes, limits, script_children = request
     stdin, stdout, stderr, status = fds
     try:
         _check(_libc.unshare(CLONE_NEWPID), "unshare")
@@ -161,7 +163,7 @@ def serve_run(request, fds, control, own_pids):
             _set_up_failed(exc, stderr, None)
             os._exit(SET_UP_FAILED)
         try:
-            runner.main()
+            runner.main(bool(script_children))
             sys.stdout.flush()
         except BaseException:  # as the interpreter would report it, had it run the runner
             import traceback

@@ -42,8 +42,15 @@ ZYGOTE_PROCESSES = 2
 class ZygoteRun:
     """One submission's sandbox: stdin/stdout/stderr pipes, and its status from the zygote."""
 
-    def __init__(self, zygote: Zygote, status: socket.socket, streams: Sequence[IO[bytes]]) -> None:
+    def __init__(
+        self,
+        zygote: Zygote,
+        status: socket.socket,
+        streams: Sequence[IO[bytes]],
+        script: bool = False,
+    ) -> None:
         self.zygote, self._status = zygote, status
+        self.script = script  # made for an assert-mode job (its two processes forked)
         self.stdin, self.stdout, self.stderr = streams
         self.returncode: int | None = None
         self.pid = zygote.process.pid  # the process group that holds it (the zygote's bwrap)
@@ -123,13 +130,14 @@ class Zygote:
             raise SandboxUnavailable("the sandbox zygote did not start")
         self._control.settimeout(None)
 
-    def fork(self, limits: Limits, rlimits: dict[str, int]) -> ZygoteRun:
-        """A fresh sandbox from this zygote, its runner waiting on stdin for a job."""
+    def fork(self, limits: Limits, rlimits: dict[str, int], script: bool = False) -> ZygoteRun:
+        """A fresh sandbox from this zygote, its runner waiting on stdin for a job (``script``:
+        with assert mode's processes already forked, for an assert-mode job)."""
         runner_in, job_w = os.pipe()
         out_r, runner_out = os.pipe()
         err_r, runner_err = os.pipe()
         status, zygote_status = socket.socketpair()
-        request = marshal.dumps((limits.tmp_mb * 1024 * 1024, rlimits))
+        request = marshal.dumps((limits.tmp_mb * 1024 * 1024, rlimits, script))
         try:
             sent = [runner_in, runner_out, runner_err, zygote_status.fileno()]
             socket.send_fds(self._control, [request], sent)
@@ -144,7 +152,7 @@ class Zygote:
                 os.close(fd)
             zygote_status.close()
         streams = (os.fdopen(job_w, "wb"), os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb"))
-        return ZygoteRun(self, status, streams)
+        return ZygoteRun(self, status, streams, script)
 
     def lost(self) -> None:
         self.alive = False
@@ -186,7 +194,9 @@ class ZygotePool:
         sandbox): the caller starts its sandboxes the usual way."""
         return max(self._failed_starts, self._set_up_failures) >= _GIVE_UP_AFTER
 
-    def fork(self, limits: Limits, rlimits: dict[str, int]) -> ZygoteRun | None:
+    def fork(
+        self, limits: Limits, rlimits: dict[str, int], script: bool = False
+    ) -> ZygoteRun | None:
         """A sandbox from an idle zygote (started when none is idle), or None when all
         ``size`` zygotes are busy. Call from long-lived threads only: bwrap's
         --die-with-parent follows the thread that started it."""
@@ -194,7 +204,7 @@ class ZygotePool:
         if zygote is None:
             return None
         try:
-            return zygote.fork(limits, rlimits)
+            return zygote.fork(limits, rlimits, script)
         except SandboxUnavailable:
             zygote.busy = False
             return None

@@ -20,6 +20,17 @@ def test_runs_cases_with_limits() -> None:
     assert slow.cases[0].status == "timeout"
 
 
+def test_assert_mode_runs_from_the_runner_script() -> None:
+    """runner.py runs as ``__main__`` here: its assert-mode module finds it by name."""
+    runner = make_sandbox("none")
+    check = "assert add(2, 3) == 5\n"
+    right = Job("python", "def add(a, b):\n    return a + b\n", mode="script", check=check)
+    assert runner.run(right, PYTHON, Limits()).cases[0].value == "checked"
+    wrong = Job("python", "def add(a, b):\n    return a - b\n", mode="script", check=check)
+    detail = runner.run(wrong, PYTHON, Limits()).cases[0].detail
+    assert (detail["verdict"], detail["actual"]) == ("wrong_answer", "-1")
+
+
 def test_unknown_backend_is_refused() -> None:
     from verireward.sandbox import SandboxError
 

@@ -119,3 +119,64 @@ def test_sysv_shared_memory_does_not_outlive_its_run(warm: BwrapSandbox) -> None
     for _ in range(2):  # whichever zygote serves the next one
         wait_for_spares(warm, 2)
         assert run(warm, shm.format(flags="0")).startswith("False 2")  # ENOENT
+
+
+SECRET_CHECK = "assert add(2, 3) == 5  # the unique mark 7f3a9c\n"
+MEMORY_SCAN = """
+import gc, sys
+MARK = '7f3a' + str(9) + 'c'  # (not a constant of this program)
+def add(a, b):
+    return a + b
+def strings(obj):
+    if isinstance(obj, dict):
+        return [*obj.keys(), *obj.values()]
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(obj)
+    if type(obj).__name__ in ('frame', 'function', 'code'):
+        code = getattr(obj, 'f_code', getattr(obj, '__code__', obj))
+        return list(code.co_consts) + [code.co_filename]
+    return []
+marked = any(
+    isinstance(s, str) and MARK in s and s != MARK
+    for o in gc.get_objects() for s in strings(o)
+)
+frames, frame = [], sys._getframe()
+while frame is not None:
+    frames.append(frame.f_code.co_filename)
+    frame = frame.f_back
+print(marked, '<tests>' in frames, flush=True)
+"""
+
+
+def assert_job(sandbox: BwrapSandbox, code: str) -> tuple[str, str]:
+    job = Job("python", code, mode="script", check=SECRET_CHECK)
+    case = sandbox.run(job, PYTHON, Limits()).cases[0]
+    return case.value, case.stdout
+
+
+def test_spares_follow_the_mode_of_the_last_job(warm: BwrapSandbox) -> None:
+    """After an assert-mode job the spares come with the candidate's and the judge's processes
+    already forked; a job of another mode on such a spare still runs as it should, and the
+    spares after it are plain again."""
+    add = "def add(a, b):\n    return a + b\n"
+    assert assert_job(warm, add)[0] == "checked"
+    wait_for_spares(warm, 2)
+    assert all(s.process.script for s in warm._pool._idle)
+    assert assert_job(warm, add)[0] == "checked"  # on a pre-forked spare
+    assert assert_job(warm, "def add(a, b):\n    return a - b\n")[0] == ""  # wrong: not passed
+    wait_for_spares(warm, 2)
+    for _ in range(2):  # on the two pre-forked spares
+        assert run(warm, "print('stdio')") == "stdio\n"
+        wait_for_spares(warm, 2)
+    assert not any(s.process.script for s in warm._pool._idle)
+    assert assert_job(warm, add)[0] == "checked"  # on a plain spare
+
+
+def test_a_preforked_candidate_never_held_the_tests(warm: BwrapSandbox) -> None:
+    """The candidate's process of a pre-forked spare was forked before the job came: no object
+    of it carries the tests' text, and no frame of the tests is on its stack."""
+    assert_job(warm, "def add(a, b):\n    return a + b\n")
+    wait_for_spares(warm, 2)
+    assert all(s.process.script for s in warm._pool._idle)
+    value, stdout = assert_job(warm, MEMORY_SCAN)
+    assert (value, stdout) == ("checked", "False False\n")
