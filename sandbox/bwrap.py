@@ -234,7 +234,7 @@ class BwrapSandbox:
             if not self._zygotes.broken:
                 return None  # every zygote busy: the next release fills the pool
         try:
-            uid, handle = self._acquire_slot()
+            uid, handle = self._acquire_slot(keep_free=slots.KEEP_FREE)
         except SandboxUnavailable:
             return None
         try:
@@ -295,9 +295,9 @@ class BwrapSandbox:
             slots.release(uid, handle)
 
     def _acquire_slot(
-        self, avoid: set[int] | frozenset[int] = frozenset()
+        self, avoid: set[int] | frozenset[int] = frozenset(), keep_free: int = 0
     ) -> tuple[int | None, IO[Any] | None]:
-        uid, handle = slots.acquire(avoid)
+        uid, handle = slots.acquire(avoid, keep_free)
         if uid is not None:
             self.last_uid = uid
         return uid, handle

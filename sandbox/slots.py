@@ -29,15 +29,27 @@ from verireward.sandbox.uids import can_switch_uid
 # remapping): two services on one machine need ranges of their own, or one's cleanup kills the
 # other's sandboxes and their fork bombs share a process limit.
 FIRST_SLOT_UID = int(os.environ.get("VERIREWARD_SANDBOX_FIRST_UID", "61000"))
-SLOTS = 64
+SLOTS = int(os.environ.get("VERIREWARD_SANDBOX_SLOTS", "64"))
+# Slots that holders for the long run (zygotes, waiting spares: an optimisation) leave free for
+# runs (a run that finds no slot is a lost item). Every process that runs sandboxes keeps its
+# own zygotes, two by default: on a machine with 32 or more cores the service's workers would
+# otherwise hold every slot.
+KEEP_FREE = max(1, SLOTS // 4)
 _PR_SET_CHILD_SUBREAPER = 36
 # bwrap's words when clone/fork fail with EAGAIN (the slot uid's RLIMIT_NPROC reached)
 _EAGAIN = "Resource temporarily unavailable"
 
 
-def acquire(avoid: set[int] | frozenset[int] = frozenset()) -> tuple[int | None, IO[Any] | None]:
+class SlotsBusy(SandboxUnavailable):
+    """No slot to take (or none that a holder for the long run may take)."""
+
+
+def acquire(
+    avoid: set[int] | frozenset[int] = frozenset(), keep_free: int = 0
+) -> tuple[int | None, IO[Any] | None]:
     """A free slot's uid and its lock (``(None, None)`` when we cannot switch uid: the
-    sandbox then runs as ourselves). ``avoid``: uids not to take (they just refused a start)."""
+    sandbox then runs as ourselves). ``avoid``: uids not to take (they just refused a start).
+    ``keep_free``: take one only if that many others stay free (see ``KEEP_FREE``)."""
     if not can_switch_uid():
         return None, None
     _lock_path(FIRST_SLOT_UID).parent.mkdir(exist_ok=True)  # once, not once per slot tried
@@ -51,12 +63,26 @@ def acquire(avoid: set[int] | frozenset[int] = frozenset()) -> tuple[int | None,
         except BlockingIOError:
             handle.close()
             continue
+        if keep_free and _free_after(uid, keep_free) < keep_free:
+            handle.close()
+            raise SlotsBusy(f"fewer than {keep_free} of {SLOTS} sandbox slots would stay free")
         # A holder that was SIGKILLed dropped its lock without emptying the slot, and its
         # sandbox can outlive it for a moment: clear it, or the uid's RLIMIT_NPROC is spent
         # and bwrap fails to fork for an honest submission.
         kill_uid(uid)
         return uid, handle
-    raise SandboxUnavailable(f"all {SLOTS} sandbox slots are busy")
+    raise SlotsBusy(f"all {SLOTS} sandbox slots are busy")
+
+
+def _free_after(uid: int, enough: int) -> int:
+    """Free slots above ``uid`` (those below it were just found taken), counted up to
+    ``enough``."""
+    free = 0
+    for other in range(uid + 1, FIRST_SLOT_UID + SLOTS):
+        free += is_free(other)
+        if free >= enough:
+            break
+    return free
 
 
 def release(uid: int | None, handle: IO[Any] | None) -> None:

@@ -105,7 +105,7 @@ class ZygoteRun:
 
 class Zygote:
     def __init__(self, argv: Sequence[str], preexec: Callable[[], None]) -> None:
-        self.uid, self._handle = slots.acquire()
+        self.uid, self._handle = slots.acquire(keep_free=slots.KEEP_FREE)
         self._control, theirs = socket.socketpair()
         try:
             quiet = subprocess.DEVNULL
@@ -222,13 +222,17 @@ class ZygotePool:
             if len(self._zygotes) + self._starting >= self.size:
                 return None
             self._starting += 1
+        no_slot = False
         try:
             zygote = Zygote(self._argv(), self._preexec)
+        except slots.SlotsBusy:  # says nothing of whether zygotes work here
+            zygote, no_slot = None, True
         except SandboxUnavailable:
             zygote = None
         with self._lock:
             self._starting -= 1
-            self._failed_starts = 0 if zygote is not None else self._failed_starts + 1
+            if not no_slot:
+                self._failed_starts = 0 if zygote is not None else self._failed_starts + 1
             if zygote is not None:
                 zygote.busy = True
                 self._zygotes.append(zygote)

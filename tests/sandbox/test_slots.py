@@ -11,12 +11,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 
 import pytest
 from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits, slots
 from verireward.sandbox.errors import SandboxUnavailable
 from verireward.sandbox.uids import can_switch_uid
+from verireward.sandbox.zygote_host import ZygoteRun
 
 pytestmark = pytest.mark.integration
 ZOMBIE_MAKER = textwrap.dedent(
@@ -83,7 +85,9 @@ def test_every_slot_spent_names_who_holds_them(
     makers = [spend(uid) for uid in spent]
     others = frozenset(range(slots.FIRST_SLOT_UID, slots.FIRST_SLOT_UID + slots.SLOTS)) - {*spent}
     real_acquire = slots.acquire
-    monkeypatch.setattr(slots, "acquire", lambda avoid=frozenset(): real_acquire({*avoid, *others}))
+    monkeypatch.setattr(
+        slots, "acquire", lambda avoid=frozenset(), keep=0: real_acquire({*avoid, *others}, keep)
+    )
     try:
         with pytest.raises(SandboxUnavailable) as raised:
             bwrap.run(Job("python", "print(1)", inputs=("",)), PYTHON, Limits())
@@ -103,8 +107,8 @@ def test_a_start_that_fails_otherwise_is_not_retried(
     tried: list[int | None] = []
     real_acquire = slots.acquire
 
-    def counting_acquire(avoid: frozenset[int] | set[int] = frozenset()) -> tuple:
-        uid, handle = real_acquire(avoid)
+    def counting_acquire(avoid: frozenset[int] | set[int] = frozenset(), keep: int = 0) -> tuple:
+        uid, handle = real_acquire(avoid, keep)
         tried.append(uid)
         return uid, handle
 
@@ -113,3 +117,39 @@ def test_a_start_that_fails_otherwise_is_not_retried(
     with pytest.raises(SandboxUnavailable):
         bwrap.run(Job("python", "print(1)", inputs=("",)), PYTHON, Limits())
     assert len(tried) == 1
+
+
+def test_pre_started_sandboxes_leave_slots_for_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zygotes and spares hold a slot for long; every process that runs sandboxes keeps its
+    own. Where too few would stay free they are not started, and runs still find a slot."""
+    if not can_switch_uid():
+        pytest.skip("slots need a uid switch (root or CAP_SETUID)")
+    monkeypatch.setattr(slots, "SLOTS", 8)
+    monkeypatch.setattr(slots, "KEEP_FREE", 3)
+    window = range(slots.FIRST_SLOT_UID, slots.FIRST_SLOT_UID + 8)
+    held = []
+    while sum(slots.is_free(uid) for uid in window) > 2:  # others may hold some already
+        held.append(slots.acquire())
+    sandbox = BwrapSandbox(warm=2)
+    try:
+        with pytest.raises(slots.SlotsBusy):
+            slots.acquire(keep_free=3)
+        for attempt in range(4):
+            result = sandbox.run(Job("python", f"print({attempt})", inputs=("",)), PYTHON, Limits())
+            assert result.cases[0].stdout == f"{attempt}\n"
+            time.sleep(0.2)  # time to start spares, were they allowed
+        assert not sandbox._pool._idle and not sandbox._zygotes._zygotes
+        assert not sandbox._zygotes.broken  # no slot says nothing of whether zygotes work
+        for uid, handle in held:
+            slots.release(uid, handle)
+        held = []
+        sandbox.run(Job("python", "print(1)", inputs=("",)), PYTHON, Limits())
+        deadline = time.monotonic() + 10
+        while not sandbox._pool._idle:
+            assert time.monotonic() < deadline, "no spare came up once slots were free"
+            time.sleep(0.05)
+        assert isinstance(sandbox._pool._idle[0].process, ZygoteRun)
+    finally:
+        sandbox.close()
+        for uid, handle in held:
+            slots.release(uid, handle)
