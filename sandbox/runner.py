@@ -100,11 +100,11 @@ def imported_names(code):
 def read_frame(fd):
     """One length-prefixed marshal frame, read exactly (no read-ahead: what follows it stays
     in the pipe until asked for)."""
-    header = _read_exact(fd, 8)
-    return marshal.loads(_read_exact(fd, int.from_bytes(header, "big")))
+    header = read_exact(fd, 8)
+    return marshal.loads(read_exact(fd, int.from_bytes(header, "big")))
 
 
-def _read_exact(fd, size):
+def read_exact(fd, size):
     chunks = []
     while size:
         chunk = os.read(fd, min(size, 1 << 20))

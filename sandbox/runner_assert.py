@@ -19,6 +19,8 @@ import marshal
 import os
 import sys
 
+import runner
+
 MAX_DEPTH = 100
 MAX_NODES = 1_000_000
 MEMORY_EXIT = 101
@@ -48,22 +50,14 @@ def send(fd, obj):
 
 
 def receive(fd, limit):
-    header = _read_exact(fd, 8)
-    size = int.from_bytes(header, "big")
-    if size > limit:
-        raise NotPlain(f"a value of {size} bytes is over the output limit")
-    return marshal.loads(_read_exact(fd, size))
-
-
-def _read_exact(fd, size):
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            raise CandidateExit("the candidate's process ended")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+    try:
+        size = int.from_bytes(runner.read_exact(fd, 8), "big")
+        if size > limit:
+            raise NotPlain(f"a value of {size} bytes is over the output limit")
+        data = runner.read_exact(fd, size)
+    except EOFError:
+        raise CandidateExit("the candidate's process ended") from None
+    return marshal.loads(data)
 
 
 # ---------------------------------------------------------------- plain values
@@ -234,8 +228,9 @@ class _Calls:
     def request(self, verb, name, args=(), kwargs=None):
         text = _call_text(name, args, kwargs or {})
         try:
-            arguments = tuple(_by_name(a) for a in args)
-            named = {k: _by_name(v) for k, v in (kwargs or {}).items()}
+            # plain values only: marshal would send a numpy value (any buffer) as its bytes
+            arguments = tuple(to_plain(_by_name(a)) for a in args)
+            named = {k: to_plain(_by_name(v)) for k, v in (kwargs or {}).items()}
             send(self.requests, (verb, name, arguments, named))
         except (ValueError, TypeError) as exc:
             raise TypeError(f"the tests passed a value that is not plain to {text}") from exc

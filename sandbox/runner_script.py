@@ -11,6 +11,7 @@ judge the tests only when the job is there.
 
 import marshal
 import os
+import sys
 import time
 
 import runner
@@ -44,6 +45,7 @@ def _waiting_child(work, channel):
     def wait_then_work():
         part = runner.read_frame(_GO_FD)  # EOF: discarded, exits with the harness's failure
         os.close(_GO_FD)
+        sys.path.extend(part["sys_path"])  # forked before the job said where the packages are
         runner.set_child_limits(part["memory_mb"], part["timeout_s"])
         work(part)
 
@@ -62,10 +64,7 @@ def _judge(part):
 
 
 def _go(child, part):
-    data = marshal.dumps(part)
-    view = memoryview(len(data).to_bytes(8, "big") + data)
-    while view:
-        view = view[os.write(child["go"], view) :]
+    runner_assert.send(child["go"], part)
     os.close(child["go"])
     child["start"] = time.monotonic()
 
@@ -76,7 +75,12 @@ def run_script(job, program, children=None):
     children = children or Children()
     candidate, judge = children.candidate, children.judge
     limit = job["output_limit"]
-    limits = {"memory_mb": job["memory_mb"], "timeout_s": job["timeout_s"], "limit": limit}
+    limits = {
+        "memory_mb": job["memory_mb"],
+        "timeout_s": job["timeout_s"],
+        "limit": limit,
+        "sys_path": list(job.get("sys_path", ())),
+    }
     started = time.monotonic()
     _go(candidate, {**limits, "program": program})
     secret = runner.read_frame(0)

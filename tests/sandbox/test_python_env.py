@@ -4,6 +4,7 @@ for another interpreter, bound read-only into the sandbox, so a numpy solution r
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,28 @@ def test_numpy_solution_runs_in_the_sandbox() -> None:
     assert [case.stdout for case in result.cases] == ["6\n", "6\n"], result
     scipy = Job("python", "from scipy.special import comb\nprint(int(comb(10, 3)))", inputs=("",))
     assert sandbox.run(scipy, PYTHON, Limits(timeout_s=10.0)).cases[0].stdout == "120\n"
+
+
+@pytest.mark.integration
+def test_numpy_in_assert_mode_on_every_kind_of_spare() -> None:
+    """The first assert-mode job gets a plain spare or a fresh sandbox, the next ones spares
+    whose two processes were forked before the job said where the packages are."""
+    sandbox = _real_env()
+    warm = BwrapSandbox(warm=2)
+    code = "import numpy as np\ndef total(xs):\n    return int(np.sum(xs))\n"
+    check = "import numpy as np\nassert total(list(np.arange(4))) == 6\n"
+    try:
+        for _ in range(4):
+            job = Job("python", code, mode="script", check=check)
+            case = warm.run(job, PYTHON, Limits(timeout_s=10.0)).cases[0]
+            assert case.value == "checked", case.detail
+            deadline = time.monotonic() + 10
+            while len(warm._pool._idle) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert all(spare.process.script for spare in warm._pool._idle)
+    finally:
+        warm.close()
+        sandbox.close()
 
 
 @pytest.mark.integration
