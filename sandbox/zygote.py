@@ -100,6 +100,56 @@ def drop_capabilities():
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+# The kernel keyrings are per uid and user namespace, which a zygote's runs share one after
+# another: a key one run adds, the next could read. Each run gets a seccomp filter that refuses
+# the three key syscalls (and, to be sure of the numbers, any syscall of another ABI).
+_KEY_SYSCALLS = {  # machine: (AUDIT_ARCH_*, add_key, request_key, keyctl)
+    "x86_64": (0xC000003E, 248, 249, 250),
+    "aarch64": (0xC00000B7, 217, 218, 219),
+}
+_X32_SYSCALL_BIT = 0x40000000
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_EPERM = 0x7FFF0000, 0x00050000 | 1
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def refuse_keyrings():
+    """Key syscalls fail with EPERM from here on, in this process and all it starts (after
+    no_new_privs). On a machine not listed, nothing (the channel stays, see the README)."""
+    numbers = _KEY_SYSCALLS.get(os.uname().machine)
+    if numbers is None:
+        return
+    arch, add_key, request_key, keyctl = numbers
+    load, jump_eq, jump_ge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JGE, RET
+    program = [
+        (load, 0, 0, 4),  # seccomp_data.arch
+        (jump_eq, 1, 0, arch),
+        (ret, 0, 0, SECCOMP_RET_EPERM),  # another ABI (i386 through int 0x80)
+        (load, 0, 0, 0),  # seccomp_data.nr
+        (jump_ge, 4, 0, _X32_SYSCALL_BIT),
+        (jump_eq, 3, 0, add_key),
+        (jump_eq, 2, 0, request_key),
+        (jump_eq, 1, 0, keyctl),
+        (ret, 0, 0, SECCOMP_RET_ALLOW),
+        (ret, 0, 0, SECCOMP_RET_EPERM),
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*op) for op in program])
+    fprog = _SockFprog(len(program), filters)
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+
+
 def main():
     control = socket.socket(fileno=0)
     for name in runner.STDLIB_PRELOAD:  # once here, not in each candidate that imports it
@@ -201,6 +251,7 @@ def set_up_runner(tmp_bytes, limits, stdin, stdout, stderr):
         _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, size)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     drop_capabilities()
+    refuse_keyrings()
     for name, value in limits.items():  # only ever lowered (the zygote's are the ceiling)
         hard = resource.getrlimit(_RLIMITS[name])[1]
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)

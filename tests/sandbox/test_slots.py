@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from verireward.sandbox import PYTHON, BwrapSandbox, Job, Limits, slots
@@ -119,17 +120,19 @@ def test_a_start_that_fails_otherwise_is_not_retried(
     assert len(tried) == 1
 
 
-def test_pre_started_sandboxes_leave_slots_for_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pre_started_sandboxes_leave_slots_for_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Zygotes and spares hold a slot for long; every process that runs sandboxes keeps its
     own. Where too few would stay free they are not started, and runs still find a slot."""
     if not can_switch_uid():
         pytest.skip("slots need a uid switch (root or CAP_SETUID)")
+    # 8 slots of our own (uids and locks no other sandbox user on this machine takes)
+    monkeypatch.setattr(slots, "FIRST_SLOT_UID", slots.FIRST_SLOT_UID + slots.SLOTS + 100)
+    monkeypatch.setattr(slots, "_lock_path", lambda uid: tmp_path / f"{uid}.lock")
     monkeypatch.setattr(slots, "SLOTS", 8)
     monkeypatch.setattr(slots, "KEEP_FREE", 3)
-    window = range(slots.FIRST_SLOT_UID, slots.FIRST_SLOT_UID + 8)
-    held = []
-    while sum(slots.is_free(uid) for uid in window) > 2:  # others may hold some already
-        held.append(slots.acquire())
+    held = [slots.acquire() for _ in range(6)]  # 2 left free
     sandbox = BwrapSandbox(warm=2)
     try:
         with pytest.raises(slots.SlotsBusy):

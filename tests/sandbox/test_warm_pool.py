@@ -180,3 +180,35 @@ def test_a_preforked_candidate_never_held_the_tests(warm: BwrapSandbox) -> None:
     assert all(s.process.script for s in warm._pool._idle)
     value, stdout = assert_job(warm, MEMORY_SCAN)
     assert (value, stdout) == ("checked", "False False\n")
+
+
+KEYS = """
+import ctypes, platform
+libc = ctypes.CDLL(None, use_errno=True)
+add_key, keyctl = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+USER_KEYRING, SEARCH, READ = -4, 10, 11
+if WRITE:
+    made = libc.syscall(add_key, b"user", b"vr-probe", b"from the last run", 17, USER_KEYRING)
+    print(made > 0, ctypes.get_errno())
+else:
+    key = libc.syscall(keyctl, SEARCH, USER_KEYRING, b"user", b"vr-probe", 0)
+    buffer = ctypes.create_string_buffer(64)
+    size = libc.syscall(keyctl, READ, key, buffer, 64) if key > 0 else 0
+    print(key > 0, buffer.value[: max(size, 0)])
+"""
+
+
+@pytest.mark.skipif(os.uname().machine not in ("x86_64", "aarch64"), reason="syscall numbers")
+def test_no_key_passes_from_one_run_to_the_next() -> None:
+    """A zygote's runs share its uid and user namespace, so its kernel keyring: a run may not
+    add a key there (nor read one)."""
+    sandbox = BwrapSandbox(warm=1)  # one zygote: every run after the first comes from it
+    try:
+        run(sandbox, "print('x')")
+        for _ in range(2):
+            wait_for_spares(sandbox, 1)
+            assert run(sandbox, KEYS.replace("WRITE", "True")) == "False 1\n"  # EPERM
+        wait_for_spares(sandbox, 1)
+        assert run(sandbox, KEYS.replace("WRITE", "False")) == "False b''\n"
+    finally:
+        sandbox.close()
