@@ -54,6 +54,13 @@ def spend(uid: int, count: int = Limits().max_processes + 4) -> subprocess.Popen
     return maker
 
 
+def stop(maker: subprocess.Popen[str]) -> None:
+    maker.kill()
+    maker.wait()
+    assert maker.stdout is not None
+    maker.stdout.close()
+
+
 @pytest.fixture
 def first_free_uid(bwrap: BwrapSandbox) -> Iterator[int]:
     if not can_switch_uid():
@@ -72,8 +79,7 @@ def test_a_spent_slot_is_left_for_another(bwrap: BwrapSandbox, first_free_uid: i
         assert result.cases[0].status == "exited" and result.cases[0].stdout == "42\n"
         assert bwrap.last_uid != first_free_uid  # it moved on, the spent slot could not fork
     finally:
-        maker.kill()
-        maker.wait()
+        stop(maker)
 
 
 def test_every_slot_spent_names_who_holds_them(
@@ -98,8 +104,7 @@ def test_every_slot_spent_names_who_holds_them(
         assert f"{Limits().max_processes + 4} of pid {makers[-1].pid}" in message
     finally:
         for maker in makers:
-            maker.kill()
-            maker.wait()
+            stop(maker)
 
 
 def test_a_start_that_fails_otherwise_is_not_retried(
