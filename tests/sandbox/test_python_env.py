@@ -81,7 +81,8 @@ def test_numpy_in_assert_mode_on_every_kind_of_spare() -> None:
             deadline = time.monotonic() + 10
             while len(warm._pool._idle) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
-        assert all(spare.process.script for spare in warm._pool._idle)
+        spares = warm._pool._idle
+        assert len(spares) == 2 and all(spare.process.script for spare in spares)
     finally:
         warm.close()
         sandbox.close()
