@@ -3,7 +3,7 @@
 The candidate server and the judge (``runner_assert``) are forked before the tests are read
 from the host, each waiting for its part of the job on a pipe of its own: the candidate's
 memory never holds the tests, the judge's never holds candidate code. A sandbox pre-started
-for assert-mode work forks them while it waits for its job (``Children.fork`` before the
+for assert-mode work forks them while it waits for its job (``Children()`` before the
 runner reads anything), so that a submission does not wait for two forks; otherwise the runner
 forks them once the job is read. Either way the candidate gets the compiled program and the
 judge the tests only when the job is there.
@@ -45,7 +45,9 @@ def _waiting_child(work, channel):
     def wait_then_work():
         part = runner.read_frame(_GO_FD)  # EOF: discarded, exits with the harness's failure
         os.close(_GO_FD)
-        sys.path.extend(part["sys_path"])  # forked before the job said where the packages are
+        # a pre-forked child came before the job said where the packages are (one forked
+        # after has them already)
+        sys.path.extend(p for p in part["sys_path"] if p not in sys.path)
         runner.set_child_limits(part["memory_mb"], part["timeout_s"])
         work(part)
 
